@@ -1,0 +1,57 @@
+"""Model fields that keep Devanagari text and slugs correct in the database.
+
+Normalisation lives in the field rather than in Model.save() or a signal because
+``loaddata`` saves raw: it skips save() and pre_save(), but never get_prep_value().
+"""
+
+from django import forms
+from django.db import models
+
+from articles.text import normalize, validate_slug
+
+
+class NFCMixin:
+    """Store text NFC-normalised, and normalise lookup values the same way."""
+
+    def pre_save(self, model_instance, add):
+        value = super().pre_save(model_instance, add)
+        if isinstance(value, str):
+            value = normalize(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return normalize(value) if isinstance(value, str) else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize(value) if isinstance(value, str) else value
+
+
+class NFCCharField(NFCMixin, models.CharField):
+    pass
+
+
+class NFCTextField(NFCMixin, models.TextField):
+    pass
+
+
+class SlugField(NFCMixin, models.SlugField):
+    """A slug that may hold whole Devanagari words (vowel signs, virama and nukta included).
+
+    Django's own unicode slug validator uses ``\\w``, which excludes combining marks,
+    so it rejects मृणांक-शर्मा and accepts the mangled मणक-शरम; ours is the opposite.
+    """
+
+    default_validators = [validate_slug]
+
+    def __init__(self, *args, **kwargs):
+        # With allow_unicode=True, SlugField.__init__ would install validate_unicode_slug.
+        kwargs.pop("allow_unicode", None)
+        super().__init__(*args, **kwargs)
+        self.allow_unicode = True
+
+    def formfield(self, **kwargs):
+        # forms.SlugField would add Django's \w-based validator back.
+        return models.CharField.formfield(self, **{"form_class": forms.CharField, **kwargs})

@@ -1,0 +1,210 @@
+"""Article bodies: Markdown source to safe HTML, and to plain text.
+
+Editors write bodies as Markdown in a plain textarea. Two layers keep the output safe:
+
+1. Markdown's raw-HTML passthrough is switched off, so ``<b>`` or ``<script>`` typed by an
+   editor is shown as literal text (escaped), exactly as typed, rather than interpreted or
+   silently deleted. A tech story that mentions the ``<script>`` tag keeps its words.
+2. The rendered HTML then goes through ``nh3`` (ammonia) with an explicit allow-list, so even
+   a bug in Markdown or an extension cannot emit a script, an event handler or a
+   ``javascript:`` URL.
+
+Typographic extensions such as ``smarty`` are deliberately not used: they would rewrite
+quote marks and dashes, and quotes in bodies are checked against their sources.
+"""
+
+import html
+import re
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from articles.text import normalize
+
+__all__ = [
+    "ALLOWED_ATTRIBUTES",
+    "ALLOWED_TAGS",
+    "URL_SCHEMES",
+    "render_markdown",
+    "sanitize_html",
+    "strip_markdown",
+]
+
+# No h1: the page's h1 is the headline, so body headings start at h2 (see _DemoteH1).
+# No img for now: images need captions, credits and our own hosting; Markdown images are
+# dropped (alt text included, see _DropImages). No table: the tables extension is not enabled.
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "a",
+        "em",
+        "strong",
+        "br",
+        "hr",
+        "code",
+        "pre",
+    }
+)
+# Only links carry attributes. Consequences: ``<ol start="3">`` from sane_lists loses its
+# start number, and fenced code loses its ``class="language-…"``.
+ALLOWED_ATTRIBUTES = {"a": frozenset({"href", "title"})}
+# Relative URLs (/articles/…, #notes) pass through; absolute ones need one of these schemes,
+# which rules out javascript:, data:, vbscript: and friends in any spelling, because ammonia
+# parses the URL (entities decoded, tabs/newlines removed, scheme lowercased) before checking.
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# Links are editorial (our own editors chose them), so no "nofollow", and no "noreferrer":
+# cited sources may see our referral traffic. "noopener" is harmless without target=_blank
+# and protects us if a template or script ever adds one.
+LINK_REL = "noopener"
+# Tags removed *with* their content (other disallowed tags are unwrapped, keeping the text).
+_CLEAN_CONTENT_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "noscript",
+        "noembed",
+        "noframes",
+        "svg",
+        "math",
+        "textarea",
+        "select",
+        "title",
+        "xmp",
+    }
+)
+
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags=set(_CLEAN_CONTENT_TAGS),
+    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    url_schemes=set(URL_SCHEMES),
+    link_rel=LINK_REL,
+    strip_comments=True,
+)
+_TEXT_CLEANER = nh3.Cleaner(
+    tags=set(),
+    clean_content_tags=set(_CLEAN_CONTENT_TAGS),
+    attributes={},
+    strip_comments=True,
+)
+
+
+_SPACES = re.compile(r"[ \t]+")
+
+
+class _DemoteH1(Treeprocessor):
+    """Render ``# Heading`` as h2: the page's only h1 is the headline.
+
+    Only h1 moves; ``## Sub`` stays h2, so editors who use one ``#`` or two get the same
+    result and the other levels keep the numbers editors chose.
+    """
+
+    def run(self, root):
+        for element in root.iter("h1"):
+            element.tag = "h2"
+
+
+class _DropImages(Treeprocessor):
+    """Remove images (not supported yet), and paragraphs that held nothing but images.
+
+    nh3 would strip the ``img`` tags anyway; doing it here avoids leaving ``<p></p>``.
+    """
+
+    def run(self, root):
+        for parent in list(root.iter()):
+            previous = None
+            for child in list(parent):
+                if child.tag != "img":
+                    previous = child
+                    continue
+                # Keep any text that followed the image in the same paragraph.
+                if child.tail:
+                    if previous is not None:
+                        previous.tail = (previous.tail or "") + child.tail
+                    else:
+                        parent.text = (parent.text or "") + child.tail
+                parent.remove(child)
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if child.tag == "p" and len(child) == 0 and not (child.text or "").strip():
+                    parent.remove(child)
+
+
+class _NewsroomExtension(Extension):
+    def extendMarkdown(self, md):  # Markdown's API name, hence camelCase.
+        # Raw HTML blocks and inline tags are left as text; the serializer escapes them.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        # After "inline" (20), which creates the img elements, and before "prettify" (10).
+        md.treeprocessors.register(_DropImages(md), "newsroom_drop_images", 15)
+        md.treeprocessors.register(_DemoteH1(md), "newsroom_demote_h1", 14)
+
+
+def _markdown_to_html(source: str) -> str:
+    # A fresh Markdown instance per call: instances keep per-document state and are not
+    # safe to share between threads.
+    md = markdown.Markdown(
+        extensions=["sane_lists", "fenced_code", _NewsroomExtension()],
+        output_format="html",
+    )
+    return md.convert(normalize(source))
+
+
+def sanitize_html(fragment: str) -> str:
+    """Return ``fragment`` reduced to the body allow-list (the second layer of render_markdown).
+
+    Disallowed tags are unwrapped (their text kept), except script, style, iframe, svg and
+    similar, which go with their content; comments, disallowed attributes and URLs with a
+    scheme outside ``URL_SCHEMES`` are removed. Text is not normalised. The result is a plain
+    ``str``; wrap it in ``mark_safe`` yourself if you need to.
+    """
+    return _CLEANER.clean(fragment)
+
+
+def render_markdown(source: str) -> SafeString:
+    """Render Markdown ``source`` to sanitised HTML, marked safe for templates.
+
+    Supported: paragraphs, headings (``#`` renders as h2), lists (``sane_lists``), block
+    quotes, links, emphasis, strong, line breaks (two trailing spaces), horizontal rules,
+    inline code and indented or fenced code blocks. Raw HTML in ``source`` is escaped and
+    shown as text. Images are dropped.
+
+    The output contains only ``ALLOWED_TAGS``, only ``href``/``title`` attributes on ``a``
+    (plus ``rel="noopener"``), and only relative or http/https/mailto URLs; it is safe to
+    insert into a page unescaped, which is why it is returned as a ``SafeString``. Text is
+    NFC-normalised and otherwise unchanged (Devanagari included).
+    """
+    # Safe to mark: sanitize_html has just reduced it to the allow-list.
+    return mark_safe(sanitize_html(_markdown_to_html(source)))
+
+
+def strip_markdown(source: str) -> str:
+    """Return the plain text of Markdown ``source``, for meta descriptions, search, quote checks.
+
+    Markup is removed and entities are decoded (``&amp;`` becomes ``&``), so the result is
+    *not* HTML: templates must escape it as usual. Blocks (paragraphs, list items, headings)
+    are separated by a newline; leading and trailing whitespace is stripped. Link text is
+    kept, URLs are not. Raw HTML the editor typed is kept as typed text, as ``render_markdown``
+    shows it. Runs of ASCII spaces and tabs become one space.
+    """
+    text = html.unescape(_TEXT_CLEANER.clean(_markdown_to_html(source)))
+    # Removed markup (an image, a tag typed as text) can leave double spaces. Only ASCII
+    # spaces and tabs are squeezed: an NBSP (१० किमी) is the editor's choice.
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,584 @@
+"""The newsroom's record: articles, the people in them, their quotes and the sources behind them.
+
+Every model has a natural key backed by a unique constraint, so fixtures never depend
+on database ids and loading one twice updates rows instead of duplicating them.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from articles.fields import NFCCharField, NFCTextField, SlugField
+from articles.markup import render_markdown
+from articles.text import slugify
+
+SLUG_MAX_LENGTH = 255
+
+validate_language = RegexValidator(
+    r"\A[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z",
+    _("Enter a BCP 47 language tag such as “hi”, “en” or “en-IN”."),
+    code="invalid_language",
+)
+validate_wikidata_id = RegexValidator(
+    r"\AQ[1-9][0-9]*\Z", _("Enter a Wikidata item id such as “Q42”."), code="invalid_wikidata"
+)
+
+
+def unique_slug(model, value, *, exclude_pk=None, max_length=SLUG_MAX_LENGTH):
+    """Return a slug for ``value`` that no other ``model`` row uses.
+
+    Collisions get "-2", "-3", … appended; the base is cut so the result still fits.
+    """
+    base = slugify(value, max_length=max_length) or model._meta.model_name
+    rows = model._default_manager.exclude(pk=exclude_pk)
+    candidate, n = base, 1
+    while rows.filter(slug=candidate).exists():
+        n += 1
+        suffix = f"-{n}"
+        candidate = slugify(base, max_length=max_length - len(suffix)) + suffix
+    return candidate
+
+
+# Tags ---------------------------------------------------------------------------------
+
+
+class Tag(TagBase):
+    """A django-taggit tag whose slug keeps Devanagari words whole."""
+
+    name = NFCCharField(_("name"), max_length=100, unique=True)
+    slug = SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def natural_key(self):
+        return (self.name,)
+
+    def slugify(self, tag, i=None):
+        if i is None:
+            return slugify(tag) or "tag"
+        suffix = f"-{i}"
+        return slugify(tag, max_length=SLUG_MAX_LENGTH - len(suffix)) + suffix
+
+
+class TagLink(ItemBase):
+    """Base of the per-model tag links.
+
+    A real foreign key per tagged model (instead of taggit's generic object_id) gives
+    each link a natural key of its own, so dumped and reloaded tag links never collapse.
+    """
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (*self.content_object.natural_key(), *self.tag.natural_key())
+
+
+class TagLinkManager(models.Manager):
+    def get_by_natural_key(self, *key):
+        *object_key, tag_name = key
+        content_model = self.model._meta.get_field("content_object").related_model
+        return self.get(
+            content_object=content_model._default_manager.get_by_natural_key(*object_key),
+            tag__name=tag_name,
+        )
+
+
+class ArticleTag(TagLink):
+    tag = models.ForeignKey(Tag, models.CASCADE, related_name="article_links")
+    content_object = models.ForeignKey("Article", models.CASCADE, related_name="tag_links")
+
+    objects = TagLinkManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
+        ]
+
+
+ArticleTag.natural_key.dependencies = ["articles.article", "articles.tag"]
+
+
+class PersonTag(TagLink):
+    tag = models.ForeignKey(Tag, models.CASCADE, related_name="person_links")
+    content_object = models.ForeignKey("Person", models.CASCADE, related_name="tag_links")
+
+    objects = TagLinkManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_person_tag")
+        ]
+
+
+PersonTag.natural_key.dependencies = ["articles.person", "articles.tag"]
+
+
+class QuoteTag(TagLink):
+    tag = models.ForeignKey(Tag, models.CASCADE, related_name="quote_links")
+    content_object = models.ForeignKey("Quote", models.CASCADE, related_name="tag_links")
+
+    objects = TagLinkManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_quote_tag")
+        ]
+
+
+QuoteTag.natural_key.dependencies = ["articles.quote", "articles.tag"]
+
+
+# People -------------------------------------------------------------------------------
+
+
+class PersonQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def published(self):
+        """People a reader may see: featured in, or quoted by, a published article.
+
+        Someone who so far appears only in drafts stays private, like the drafts.
+        """
+        live = Article.objects.published()
+        return self.filter(
+            Exists(live.filter(people=OuterRef("pk")))
+            | Exists(Quote.objects.filter(speaker=OuterRef("pk"), article__in=live))
+        )
+
+
+class Person(models.Model):
+    name = NFCCharField(
+        _("name"), max_length=200, help_text=_("As the newsroom writes it, e.g. मृणांक शर्मा.")
+    )
+    name_latin = NFCCharField(
+        _("name in Latin script"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("e.g. Mrinank Sharma."),
+    )
+    slug = SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True)
+    aliases = NFCTextField(
+        _("aliases"),
+        blank=True,
+        default="",
+        help_text=_("Other spellings in either script, one per line."),
+    )
+    description = NFCCharField(
+        _("short description"),
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=_("Role as of now, e.g. “AI commentator”."),
+    )
+    bio = NFCTextField(_("bio"), blank=True, default="")
+    website = models.URLField(_("official page"), max_length=500, blank=True, default="")
+    wikipedia_url = models.URLField(_("Wikipedia page"), max_length=500, blank=True, default="")
+    wikidata_id = models.CharField(
+        _("Wikidata id"),
+        max_length=20,
+        blank=True,
+        default="",
+        validators=[validate_wikidata_id],
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    tags = TaggableManager(through=PersonTag, blank=True, verbose_name=_("tags"))
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        if self.name_latin and self.name_latin != self.name:
+            return f"{self.name} ({self.name_latin})"
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Person, self.name_latin or self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:person-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def names(self):
+        """Every name the person goes by, the newsroom's spelling first, without repeats."""
+        return list(dict.fromkeys(n for n in [self.name, self.name_latin, *self.alias_list] if n))
+
+    @property
+    def sameas_urls(self):
+        urls = [self.website, self.wikipedia_url]
+        if self.wikidata_id:
+            urls.append(f"https://www.wikidata.org/wiki/{self.wikidata_id}")
+        return [url for url in urls if url]
+
+
+# Sources ------------------------------------------------------------------------------
+
+
+class SourceQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        LETTER = "letter", _("letter")
+        SOCIAL_POST = "social_post", _("social-media post")
+        PRESS_REPORT = "press_report", _("press report")
+        INTERVIEW = "interview", _("interview")
+        PRESS_RELEASE = "press_release", _("press release")
+        DOCUMENT = "document", _("document")
+        OTHER = "other", _("other")
+
+    title = NFCCharField(_("title"), max_length=300)
+    slug = SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    author = models.ForeignKey(
+        Person,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authored_sources",
+        verbose_name=_("author (person)"),
+    )
+    author_name = NFCCharField(
+        _("author or publisher"),
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=_("When the author is not a person in the database, e.g. a newspaper."),
+    )
+    url = models.URLField(_("URL"), max_length=1000, blank=True, default="")
+    archive_url = models.URLField(_("archived copy"), max_length=1000, blank=True, default="")
+    published_on = models.DateField(_("date published"), null=True, blank=True)
+    based_on = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="derived_sources",
+        verbose_name=_("based on"),
+        help_text=_("The source this one cites, e.g. the post a press report quotes."),
+    )
+    notes = NFCTextField(_("notes"), blank=True, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Source, self.title, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        seen, source = {self.pk}, self.based_on
+        while source is not None:
+            if source.pk in seen:
+                raise ValidationError(
+                    {
+                        "based_on": _(
+                            "A source cannot be based on itself, directly or through others."
+                        )
+                    }
+                )
+            seen.add(source.pk)
+            source = source.based_on
+
+    @property
+    def attribution(self):
+        return str(self.author) if self.author_id else self.author_name
+
+
+# Articles -----------------------------------------------------------------------------
+
+
+class ArticleQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def published(self):
+        """Articles a reader may see: status published and a publication time already past.
+
+        The single definition of "public", used by every view, feed, sitemap and search.
+        A future publication time keeps an article hidden until then, with no job to run.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """Everything an article list shows, in a constant number of queries."""
+        return self.prefetch_related(
+            models.Prefetch("people", queryset=Person.objects.order_by("name")), "tags"
+        )
+
+    def for_article_page(self):
+        """Everything the article page shows, in a constant number of queries."""
+        return self.prefetch_related(
+            models.Prefetch("people", queryset=Person.objects.order_by("name")),
+            models.Prefetch(
+                "quotes",
+                queryset=Quote.objects.select_related("speaker", "source").order_by("position"),
+            ),
+            models.Prefetch("corrections", queryset=Correction.objects.order_by("-published_at")),
+            "sources",
+            "tags",
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    headline = NFCCharField(_("headline"), max_length=300)
+    slug = SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True)
+    summary = NFCTextField(_("summary"), blank=True, default="")
+    body = NFCTextField(_("body"), blank=True, default="", help_text=_("Markdown."))
+    language = models.CharField(
+        _("language"),
+        max_length=35,
+        default="hi",
+        validators=[validate_language],
+        help_text=_("BCP 47 tag: hi, en, …"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_("A time in the future keeps a published article hidden until then."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    people = models.ManyToManyField(
+        Person, blank=True, related_name="articles", verbose_name=_("people featured")
+    )
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="articles", verbose_name=_("sources cited")
+    )
+    tags = TaggableManager(through=ArticleTag, blank=True, verbose_name=_("tags"))
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("published_at").desc(nulls_last=True), "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"], name="article_status_pub_idx")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @cached_property
+    def body_html(self):
+        """The body as sanitised HTML (safe to output unescaped)."""
+        return render_markdown(self.body)
+
+
+# Quotes -------------------------------------------------------------------------------
+
+
+class QuoteQuerySet(models.QuerySet):
+    def get_by_natural_key(self, article_slug, position):
+        return self.get(article__slug=article_slug, position=position)
+
+    def published(self):
+        """Quotes a reader may see: those in published articles."""
+        return self.filter(article__in=Article.objects.published())
+
+
+class Quote(models.Model):
+    class Kind(models.TextChoices):
+        DIRECT = "direct", _("direct quote")
+        PARAPHRASE = "paraphrase", _("paraphrase")
+
+    article = models.ForeignKey(
+        Article, models.CASCADE, related_name="quotes", verbose_name=_("article")
+    )
+    position = models.PositiveIntegerField(
+        _("position"), help_text=_("Order of the quote within its article.")
+    )
+    speaker = models.ForeignKey(
+        # A person's quotes are the record: deleting someone who has any is refused.
+        Person,
+        models.PROTECT,
+        related_name="quotes",
+        verbose_name=_("speaker"),
+    )
+    text = NFCTextField(_("words as published"))
+    original_text = NFCTextField(
+        _("original wording"),
+        blank=True,
+        default="",
+        help_text=_("When the article translates the quote: the words as said."),
+    )
+    original_language = models.CharField(
+        _("original language"),
+        max_length=35,
+        blank=True,
+        default="",
+        validators=[validate_language],
+    )
+    source = models.ForeignKey(
+        Source,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        verbose_name=_("source"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DIRECT)
+    said_on = models.DateField(_("date said"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    tags = TaggableManager(through=QuoteTag, blank=True, verbose_name=_("tags"))
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "position"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="unique_quote_position_per_article"
+            ),
+            models.CheckConstraint(
+                condition=Q(original_text="") | ~Q(original_language=""),
+                name="quote_original_has_language",
+            ),
+        ]
+
+    def __str__(self):
+        words = self.text if len(self.text) <= 60 else self.text[:59] + "…"
+        return f"{self.speaker.name}: {words}"
+
+    def save(self, *args, **kwargs):
+        if self.position is None:
+            last = Quote.objects.filter(article_id=self.article_id).aggregate(
+                models.Max("position")
+            )["position__max"]
+            self.position = (last or 0) + 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#quote-{self.position}"
+
+    def natural_key(self):
+        return (*self.article.natural_key(), self.position)
+
+
+Quote.natural_key.dependencies = ["articles.article"]
+
+
+# Corrections --------------------------------------------------------------------------
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, article_slug, published_at):
+        return self.get(article__slug=article_slug, published_at=published_at)
+
+
+class Correction(models.Model):
+    """A public, dated note on an article."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("correction")
+        CLARIFICATION = "clarification", _("clarification")
+        UPDATE = "update", _("update")
+
+    article = models.ForeignKey(
+        Article, models.CASCADE, related_name="corrections", verbose_name=_("article")
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.CORRECTION)
+    text = NFCTextField(_("note"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "published_at"], name="unique_correction_time_per_article"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.article}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+    def natural_key(self):
+        return (*self.article.natural_key(), self.published_at)
+
+
+Correction.natural_key.dependencies = ["articles.article"]

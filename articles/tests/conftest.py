@@ -1,0 +1,99 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory):
+    """Collect static files once, so pages render with the real hashed, compressed names."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    # override_settings (not assignment) so that Django drops its cached storages.
+    with override_settings(STATIC_ROOT=root):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield root
+
+
+# Real browser --------------------------------------------------------------------------
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+
+
+def require_or_skip(reason):
+    """Skip, or fail where the run demands the real thing (CI sets REQUIRE_BROWSER=1)."""
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        require_or_skip(
+            f"Chromium not found at {CHROMIUM}: run `apt-get install chromium` "
+            "(or set CHROMIUM=/path/to/chromium) to run the browser tests."
+        )
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+    # make around it are still plain synchronous calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with static files served by whitenoise as in production.
+
+    pytest-django wraps the server in staticfiles' finder-based handler, which knows
+    nothing of the hashed names that ManifestStaticFilesStorage puts in the pages.
+    """
+    from django.contrib.staticfiles import handlers
+    from pytest_django.live_server_helper import LiveServer
+
+    finder_handler = handlers.StaticFilesHandler
+    handlers.StaticFilesHandler = lambda application: application
+    try:
+        server = LiveServer(request.config.getvalue("liveserver") or "localhost")
+    finally:
+        handlers.StaticFilesHandler = finder_handler
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page):
+    """Save a full-page screenshot under artifacts/screenshots/ (ignored by git)."""
+
+    def save(name):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save

@@ -1,0 +1,695 @@
+"""Tests for ``fixtures/seed.json``, the hand-written seed built from one story.
+
+The story is ``fixtures/source/000_d51a89218e2a40ff.txt``, a byte-for-byte copy of the
+scraped Hindi story of 2026-02-10 about the resignation of मृणांक शर्मा, Anthropic's
+safeguards research lead. Nothing here reads anything outside the repository.
+
+Choices made in the fixture, and checked below:
+
+* Natural keys only, no ``pk`` anywhere, so the fixture never depends on database ids and
+  loading it again updates the same rows instead of adding new ones.
+* Every ``created_at``/``updated_at`` (loaddata saves raw, so ``auto_now`` does not fill
+  them) and the article's ``published_at`` is the same instant, 2026-02-10T00:00:00+05:30:
+  the story gives a date and no time, so midnight IST on that date stands for it.
+* The body is the story's text character for character (U+2011 in बार‑बार, AI‑असिस्टेड,
+  अलग‑अलग kept; the one ASCII अलग-अलग kept too; the stray quote mark after 'खुद को अदृश्य'
+  kept), with subheads as ``## `` headings, the four bullets as a Markdown list and the two
+  long quotes as ``> `` blockquotes. Trailing spaces/NBSPs are dropped.
+* Left out: the scraped "date 2026-02-10 विज्ञापन" line (date and advertisement marker), the
+  headline (``headline``) and the standfirst (``summary``), and the line
+  "Anthropic Safeguards Lead Resigns: एंथ्रॉपिक के सेफ्टी हेड का इस्तीफा". That line is the
+  lead image's caption/kicker on the scraped page, not body prose: the article has no image,
+  and as the body's first line it would open the article with an English label repeating the
+  headline.
+* Quotes: the four passages in quote marks are ``direct`` (text without the marks). Reported
+  speech is ``paraphrase``, stored as the story's whole sentence(s) including the attribution,
+  so every quote's text is a verbatim substring of the body. "आकाश गुप्ता लिखते हैं, आज हर
+  बड़ी AI कंपनी…" is a paraphrase: it is introduced as what he writes but carries no quote
+  marks, so the words are the desk's rendering, not his. Of "आकाश का तर्क है- …" only the
+  first sentence is attributed; the "सीधी भाषा में, …" gloss after it reads as the reporter's.
+  The paragraph "जब 'स्केल करो, आगे निकलो' …" is not attributed by the story and is not a quote.
+  The headline's 'मूल्य हार रहे, प्रेशर जीत रहा' is an editorial summary, not a quote.
+* People: ``name`` as the story writes it (Dylan Scandinaro and Behnam Neyshabur appear only in
+  Latin script, and neither has a settled Devanagari spelling, so name == name_latin and no
+  Devanagari form is invented); aliases hold the Latin form (when it differs from ``name``) and
+  the first-name-only mentions मृणांक and आकाश.
+* No URL, publication date or date said appears in the story, so none is stored.
+"""
+
+import datetime
+import io
+import json
+import re
+import unicodedata
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.serializers.base import DeserializationError
+from django.db import IntegrityError, models
+
+from articles.models import (
+    Article,
+    ArticleTag,
+    Correction,
+    Person,
+    PersonTag,
+    Quote,
+    QuoteTag,
+    Source,
+    Tag,
+)
+from articles.tests.factories import (
+    ArticleFactory,
+    CorrectionFactory,
+    PersonFactory,
+    QuoteFactory,
+    SourceFactory,
+)
+from articles.text import fold, slugify, validate_slug
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+SEED = FIXTURES / "seed.json"
+STORY = FIXTURES / "source" / "000_d51a89218e2a40ff.txt"
+
+NBH = "\u2011"  # NON-BREAKING HYPHEN, as the story writes बार‑बार
+
+ARTICLE = (
+    "मूल्य-हार-रहे-प्रेशर-जीत-रहा-दुनियाभर-में-खलबली-मचाने-वाली-ai-कंपनी-anthropic-के-सेफगार्ड"
+    "-हेड-का-इस्तीफा-चर्चा-में-क्यों-पूरी-कहानी"
+)
+HEADLINE = (
+    "'मूल्य हार रहे, प्रेशर जीत रहा', दुनियाभर में खलबली मचाने वाली AI कंपनी Anthropic के"
+    " सेफगार्ड हेड का इस्तीफा चर्चा में क्यों? पूरी कहानी"
+)
+CAPTION = "Anthropic Safeguards Lead Resigns: एंथ्रॉपिक के सेफ्टी हेड का इस्तीफा"
+STAMP = datetime.datetime(2026, 2, 10, tzinfo=ZoneInfo("Asia/Kolkata"))
+
+MRINANK, AKASH, DYLAN, HARSH, BEHNAM = (
+    "मृणांक-शर्मा",
+    "आकाश-गुप्ता",
+    "dylan-scandinaro",
+    "हर्ष-मेहता",
+    "behnam-neyshabur",
+)
+LETTER = "मृणांक-शर्मा-का-इस्तीफा-लेटर"
+POST = "आकाश-गुप्ता-की-सोशल-मीडिया-पोस्ट"
+REPORTS = "anthropic-की-वैल्यूएशन-और-फंडिंग-बातचीत-पर-रिपोर्ट्स"
+OPUS = "anthropic-का-opus-4-6-मॉडल-लॉन्च"
+
+# slug: (name, name_latin, description, aliases)
+PEOPLE = {
+    MRINANK: (
+        "मृणांक शर्मा",
+        "Mrinank Sharma",
+        "Anthropic की सेफगार्ड रिसर्च टीम के पूर्व हेड",
+        ["Mrinank Sharma", "मृणांक"],
+    ),
+    AKASH: ("आकाश गुप्ता", "Akash Gupta", "AI कमेंटेटर", ["Akash Gupta", "आकाश"]),
+    DYLAN: ("Dylan Scandinaro", "Dylan Scandinaro", "OpenAI में Head of Preparedness", []),
+    HARSH: ("हर्ष मेहता", "Harsh Mehta", "Anthropic के पूर्व सीनियर टेक्निकल स्टाफ", ["Harsh Mehta"]),
+    BEHNAM: ("Behnam Neyshabur", "Behnam Neyshabur", "Anthropic के पूर्व सीनियर टेक्निकल स्टाफ", []),
+}
+
+# slug: (kind, author slug, author_name, based_on slug)
+SOURCES = {
+    LETTER: (Source.Kind.LETTER, MRINANK, "", None),
+    POST: (Source.Kind.SOCIAL_POST, AKASH, "", LETTER),
+    REPORTS: (Source.Kind.PRESS_REPORT, None, "", None),
+    # The story only says Anthropic launched the model last week: an event, not a document.
+    OPUS: (Source.Kind.OTHER, None, "Anthropic", None),
+}
+
+D, P = Quote.Kind.DIRECT, Quote.Kind.PARAPHRASE
+# (position, speaker, source, kind, text), in story order.
+QUOTES = [
+    (
+        1,
+        MRINANK,
+        LETTER,
+        P,
+        "मृणांक लिखते हैं कि उन्होंने नौकरी छोड़ दी है, यूके (ब्रिटेन) लौट रहे हैं और कुछ समय के"
+        " लिए 'खुद को अदृश्य' रहने देंगे.",
+    ),
+    (2, MRINANK, LETTER, D, "खुद को अदृश्य"),
+    (3, MRINANK, LETTER, D, "हमारे मूल्यों से काम चलाना बहुत मुश्किल है"),
+    (
+        4,
+        AKASH,
+        POST,
+        P,
+        "AI कमेंटेटर आकाश गुप्ता ने इस लेटर को शेयर करते हुए लिखा कि इसे लोग फिलॉसॉफिकल गुडबाय"
+        " के तौर पर पढ़ रहे हैं, लेकिन सबसे अहम लाइन तीसरे पैराग्राफ में छिपी है.",
+    ),
+    (
+        5,
+        MRINANK,
+        LETTER,
+        D,
+        f"मैंने बार{NBH}बार देखा है कि हमारे असली मूल्यों से अपनी कार्रवाइयों को सचमुच गवर्न कर"
+        " पाना कितना मुश्किल है. मैंने ये अपने भीतर भी देखा है, और संगठन के भीतर भी, जहां हम"
+        " पर लगातार दबाव रहता है कि जो सबसे ज्यादा मायने रखता है, उसे साइड में रख दें.",
+    ),
+    (
+        6,
+        AKASH,
+        POST,
+        P,
+        "आकाश का तर्क है- यह बात कोई सामान्य कर्मचारी नहीं, बल्कि वही व्यक्ति कह रहा है जिसकी"
+        " जिम्मेदारी थी Claude जैसे मॉडल को 'सेफ' रखना.",
+    ),
+    (
+        7,
+        AKASH,
+        POST,
+        P,
+        "आकाश गुप्ता लिखते हैं, आज हर बड़ी AI कंपनी की कोर टेंशन यही है. दो तरह के लोग हैं. एक,"
+        " जो गार्डरेल, पॉलिसी और सेफ्टी बनाते हैं और दूसरे, जो लोग रेवेन्यू, प्रोडक्ट और मार्केट"
+        " शेयर की दौड़ में हैं. दोनों एक ही ऑर्ग चार्ट में हैं, पर दोनों"
+        f" अलग{NBH}अलग चीज को ऑप्टिमाइज कर रहे हैं.",
+    ),
+    (8, MRINANK, LETTER, P, "उन्होंने लिखा कि अब वे कविताएं लिखने के लिए पोएट्री की डिग्री करेंगे."),
+    (
+        9,
+        AKASH,
+        POST,
+        D,
+        "जब आपका हेड ऑफ सेफगार्ड्स रिसर्च ये तय करे कि उसके समय का सबसे सच्चा उपयोग अब सेफ्टी"
+        " केस लिखना नहीं, बल्कि कविता लिखना है, तो ये इस बात का संकेत है कि उसे लगता है, उन"
+        " सेफ्टी केसों से असल में क्या हासिल हो रहा था.",
+    ),
+]
+
+TAGS = ["AI सेफ्टी", "Anthropic", "Claude", "OpenAI", "आर्टिफिशियल इंटेलिजेंस", "इस्तीफा", "कविता"]
+ARTICLE_TAGS = {"Anthropic", "AI सेफ्टी", "इस्तीफा", "आर्टिफिशियल इंटेलिजेंस", "Claude", "OpenAI"}
+PERSON_TAGS = {
+    MRINANK: {"AI सेफ्टी", "Anthropic"},
+    AKASH: {"आर्टिफिशियल इंटेलिजेंस"},
+    DYLAN: {"AI सेफ्टी", "OpenAI"},
+    HARSH: {"Anthropic"},
+    BEHNAM: {"Anthropic"},
+}
+QUOTE_TAGS = {
+    1: {"इस्तीफा"},
+    2: {"इस्तीफा"},
+    3: {"AI सेफ्टी"},
+    4: set(),
+    5: {"AI सेफ्टी"},
+    6: {"AI सेफ्टी", "Claude"},
+    7: {"आर्टिफिशियल इंटेलिजेंस", "AI सेफ्टी"},
+    8: {"कविता"},
+    9: {"कविता", "AI सेफ्टी"},
+}
+
+EXPECTED_COUNTS = {
+    Tag: 7,
+    Person: 5,
+    Source: 4,
+    Article: 1,
+    Quote: 9,
+    Correction: 0,
+    ArticleTag: 6,
+    PersonTag: 7,
+    QuoteTag: 11,
+    Article.people.through: 5,
+    Article.sources.through: 4,
+}
+
+
+# Helpers ------------------------------------------------------------------------------
+
+
+def load_seed():
+    call_command("loaddata", "seed", verbosity=0)
+
+
+def app_models():
+    """Every articles-app model, the auto-created M2M tables included."""
+    return list(apps.get_app_config("articles").get_models(include_auto_created=True))
+
+
+def snapshot():
+    """Every row of every articles-app table, ids included."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in app_models()
+    }
+
+
+def natural_dump():
+    out = io.StringIO()
+    call_command(
+        "dumpdata", "articles", natural_foreign=True, natural_primary=True, indent=2, stdout=out
+    )
+    return json.loads(out.getvalue())
+
+
+def tag_links():
+    """Every (object natural key, tag name) link per tagged model, sorted, repeats kept."""
+    return {
+        "article": sorted(
+            (link.content_object.slug, link.tag.name)
+            for link in ArticleTag.objects.select_related("content_object", "tag")
+        ),
+        "person": sorted(
+            (link.content_object.slug, link.tag.name)
+            for link in PersonTag.objects.select_related("content_object", "tag")
+        ),
+        "quote": sorted(
+            ((link.content_object.article.slug, link.content_object.position), link.tag.name)
+            for link in QuoteTag.objects.select_related("content_object__article", "tag")
+        ),
+    }
+
+
+def wipe_articles_app():
+    for model in (QuoteTag, PersonTag, ArticleTag, Correction, Quote, Article):
+        model.objects.all().delete()
+    Source.objects.update(based_on=None)
+    for model in (Source, Person, Tag):
+        model.objects.all().delete()
+    assert not any(snapshot().values())
+
+
+def story_lines():
+    """The story's non-empty lines, stripped, bullets without "•", minus the date/ad line."""
+    lines = []
+    for line in STORY.read_text(encoding="utf-8").splitlines():
+        line = line.strip()  # str.strip() also strips NBSP
+        if not line or (line.startswith("date ") and line.endswith("विज्ञापन")):
+            continue
+        lines.append(line.removeprefix("• "))
+    return lines
+
+
+def body_lines(body):
+    """The body's non-empty lines without their Markdown block markers."""
+    return [re.sub(r"\A(#{1,6} |> |- )", "", line) for line in body.splitlines() if line.strip()]
+
+
+def marks(text):
+    return [c for c in text if unicodedata.category(c).startswith("M")]
+
+
+@pytest.fixture
+def article():
+    load_seed()
+    return Article.objects.get(slug=ARTICLE)
+
+
+# Loading ------------------------------------------------------------------------------
+
+
+def test_source_copy_is_the_story():
+    raw = STORY.read_bytes()
+    assert raw.startswith(" date 2026-02-10 विज्ञापन\n".encode())
+    text = raw.decode("utf-8")
+    assert unicodedata.is_normalized("NFC", text)
+    assert text.count(NBH) == 5
+
+
+def test_seed_file_uses_natural_keys_and_real_devanagari():
+    raw = SEED.read_text(encoding="utf-8")
+    assert "\\u0" not in raw  # Devanagari written out, not escaped
+    assert "मृणांक-शर्मा" in raw
+    objects = json.loads(raw)
+    assert all("pk" not in obj for obj in objects)
+    assert raw == json.dumps(objects, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_seed_loads_into_an_empty_database_with_exact_counts():
+    assert not any(snapshot().values())
+    load_seed()
+    assert {model: model._base_manager.count() for model in EXPECTED_COUNTS} == EXPECTED_COUNTS
+
+
+def test_every_object_passes_model_validation(article):
+    for model in app_models():
+        if model._meta.auto_created:
+            continue
+        for obj in model.objects.all():
+            obj.full_clean()
+
+
+# Content ------------------------------------------------------------------------------
+
+
+def test_article_fields(article):
+    assert article.headline == HEADLINE
+    assert article.language == "hi"
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at == STAMP
+    assert article.published_at.astimezone(ZoneInfo("Asia/Kolkata")).date() == datetime.date(
+        2026, 2, 10
+    )
+    assert article.is_public
+    assert article.summary.startswith("Anthropic के Safeguards रिसर्च हेड मृणांक शर्मा ने")
+    assert {p.slug for p in article.people.all()} == set(PEOPLE)
+    assert {s.slug for s in article.sources.all()} == set(SOURCES)
+
+
+def test_every_row_carries_the_story_date_as_timestamps(article):
+    for model in (Person, Source, Article, Quote):
+        for obj in model.objects.all():
+            assert obj.created_at == obj.updated_at == STAMP, obj
+
+
+def test_story_text_is_all_in_headline_summary_and_body(article):
+    lines = story_lines()
+    headline, summary, caption, *body = lines
+    assert (headline, summary, caption) == (article.headline, article.summary, CAPTION)
+    # Same paragraphs, headings and bullets, in the same order, nothing added, nothing left out.
+    assert body_lines(article.body) == body
+    assert [fold(line) for line in body_lines(article.body)] == [fold(line) for line in body]
+    assert CAPTION not in article.body
+    assert "विज्ञापन" not in article.body
+    assert "2026" not in article.body
+
+
+def test_body_keeps_typography_and_markdown_structure(article):
+    body = article.body
+    assert body.count(NBH) == 5
+    for word in (f"बार{NBH}बार", f"AI{NBH}असिस्टेड", f"अलग{NBH}अलग", "अलग-अलग"):
+        assert word in body
+    assert "'खुद को अदृश्य' रहने देंगे.'" in body  # the story's stray quote mark, kept
+    assert "\u00a0" not in body
+    assert all(line == line.rstrip() for line in body.splitlines())
+    assert len(re.findall(r"^## ", body, re.M)) == 6
+    assert len(re.findall(r"^- ", body, re.M)) == 4
+    assert len(re.findall(r"^> '", body, re.M)) == 2
+    html = article.body_html
+    assert (html.count("<h2"), html.count("<li"), html.count("<blockquote")) == (6, 4, 2)
+
+
+def test_people(article):
+    body = article.body
+    for slug, (name, name_latin, description, aliases) in PEOPLE.items():
+        person = Person.objects.get(slug=slug)
+        assert (person.name, person.name_latin, person.description) == (
+            name,
+            name_latin,
+            description,
+        )
+        assert person.alias_list == aliases
+        assert person.bio
+        assert name in body  # named as the story names them
+        for alias in aliases:
+            # The Latin form, or a name the story itself uses (मृणांक, आकाश).
+            assert alias == name_latin or alias in body, alias
+    assert "(Harsh Mehta)" in body
+
+
+def test_sources_and_the_letter_to_post_chain(article):
+    for slug, (kind, author, author_name, based_on) in SOURCES.items():
+        source = Source.objects.get(slug=slug)
+        assert source.kind == kind
+        assert (source.author.slug if source.author else None) == author
+        assert source.author_name == author_name
+        assert (source.based_on.slug if source.based_on else None) == based_on
+        assert source.published_on is None
+        assert source.notes
+        source.clean()
+    post = Source.objects.get(slug=POST)
+    assert post.based_on.based_on is None
+    assert post.based_on.author == Person.objects.get(slug=MRINANK)
+    assert list(post.based_on.derived_sources.all()) == [post]
+
+
+def test_quotes_are_attributed_and_verbatim(article):
+    story = STORY.read_text(encoding="utf-8")
+    quotes = list(article.quotes.select_related("speaker", "source").order_by("position"))
+    assert [q.position for q in quotes] == list(range(1, len(QUOTES) + 1))
+    for quote, (position, speaker, source, kind, text) in zip(quotes, QUOTES, strict=True):
+        assert (quote.position, quote.speaker.slug, quote.source.slug) == (
+            position,
+            speaker,
+            source,
+        )
+        assert (quote.kind, quote.text) == (kind, text)
+        assert (quote.original_text, quote.original_language, quote.said_on) == ("", "", None)
+        assert text in article.body  # raw
+        assert fold(text) in fold(article.body)  # and normalised
+        assert text in story
+        if kind == Quote.Kind.DIRECT:
+            assert f"'{text}'" in article.body  # the story's quote marks are around it
+    # Story order: each quote starts no earlier than the one before.
+    starts = [article.body.index(text) for *_, text in QUOTES]
+    assert starts == sorted(starts)
+
+
+def test_tags(article):
+    assert sorted(Tag.objects.values_list("name", flat=True)) == sorted(TAGS)
+    for tag in Tag.objects.all():
+        assert tag.slug == slugify(tag.name)
+    assert set(article.tags.names()) == ARTICLE_TAGS
+    for slug, names in PERSON_TAGS.items():
+        assert set(Person.objects.get(slug=slug).tags.names()) == names
+    for quote in article.quotes.all():
+        assert set(quote.tags.names()) == QUOTE_TAGS[quote.position]
+
+
+def test_no_urls_invented(article):
+    for model in app_models():
+        for field in model._meta.fields:
+            if isinstance(field, models.URLField):
+                assert not model.objects.exclude(**{field.name: ""}).exists(), field
+    assert not Person.objects.exclude(wikidata_id="").exists()
+    assert "http" not in SEED.read_text(encoding="utf-8")
+
+
+def test_slugs_are_valid_and_keep_vowel_signs(article):
+    assert Person.objects.filter(slug="मृणांक-शर्मा").exists()
+    named = [
+        *((t.slug, t.name) for t in Tag.objects.all()),
+        *((p.slug, p.name) for p in Person.objects.all()),
+        *((s.slug, s.title) for s in Source.objects.all()),
+        (article.slug, article.headline),
+    ]
+    assert len(named) == 17
+    for slug, name in named:
+        validate_slug(slug)
+        assert slug == slugify(name), name
+        assert marks(slug) == marks(name), name  # every matra, virama, anusvara kept
+    assert article.slug == ARTICLE
+
+
+# Loading again, and next to other data ------------------------------------------------
+
+
+def test_loading_twice_leaves_the_same_rows():
+    load_seed()
+    rows, dump = snapshot(), natural_dump()
+    load_seed()
+    assert snapshot() == rows
+    assert natural_dump() == dump
+    assert {model: model._base_manager.count() for model in EXPECTED_COUNTS} == EXPECTED_COUNTS
+
+
+def test_loading_next_to_other_articles_leaves_them_untouched():
+    shared = ArticleFactory(tags=["Anthropic", "चुनाव"])
+    other = ArticleFactory(tags=["खेल", "क्रिकेट"])
+    person = PersonFactory()
+    person.tags.add("Anthropic", "खेल")
+    quote = QuoteFactory(article=other, speaker=person)
+    quote.tags.add("क्रिकेट", "Anthropic")
+    anthropic = Tag.objects.get(name="Anthropic")
+    before, links_before = snapshot(), tag_links()
+
+    load_seed()
+
+    after = snapshot()
+    for label, rows in before.items():
+        assert set(rows) <= set(after[label]), label  # every earlier row, unchanged
+    assert Tag.objects.get(name="Anthropic").pk == anthropic.pk  # reused, not duplicated
+    assert set(shared.tags.names()) == {"Anthropic", "चुनाव"}
+    assert set(other.tags.names()) == {"खेल", "क्रिकेट"}
+    assert set(person.tags.names()) == {"Anthropic", "खेल"}
+    assert set(quote.tags.names()) == {"क्रिकेट", "Anthropic"}
+    links_after = tag_links()
+    for kind, links in links_before.items():
+        assert set(links) <= set(links_after[kind])
+    seeded = Article.objects.get(slug=ARTICLE)
+    assert seeded.tags.get(name="Anthropic").pk == anthropic.pk
+    assert Article.objects.count() == 3
+
+
+# All or nothing -----------------------------------------------------------------------
+
+
+def seed_objects():
+    return json.loads(SEED.read_text(encoding="utf-8"))
+
+
+def write_fixture(path, objects):
+    path.write_text(json.dumps(objects, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def bad_speaker_quote():
+    quote = next(obj for obj in seed_objects() if obj["model"] == "articles.quote")
+    quote["fields"].update(position=99, speaker=["कोई-नहीं"])
+    return quote
+
+
+def partial_changes():
+    """Valid changes to the seed that must not survive a failure later in the same file."""
+    person = next(obj for obj in seed_objects() if obj["model"] == "articles.person")
+    person["fields"]["description"] = "बदला हुआ विवरण"
+    return [
+        {"model": "articles.tag", "fields": {"name": "नया टैग", "slug": "नया-टैग"}},
+        person,
+        {
+            "model": "articles.persontag",
+            "fields": {"content_object": [MRINANK], "tag": ["नया टैग"]},
+        },
+    ]
+
+
+def assert_rejected(path, exc_type, *fragments, names_file=True):
+    before = snapshot()
+    with pytest.raises(exc_type) as excinfo:
+        call_command("loaddata", str(path), verbosity=0)
+    message = str(excinfo.value)
+    if names_file:
+        assert f"Problem installing fixture '{path}'" in message
+    for fragment in fragments:
+        assert fragment in message
+    assert snapshot() == before
+    return excinfo.value
+
+
+def broken_json(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('[{"model": "articles.tag", "fields": {"name": "टूटा"', encoding="utf-8")
+    return path
+
+
+def assert_broken_json_rejected(tmp_path):
+    error = assert_rejected(broken_json(tmp_path), DeserializationError)
+    # Django's message names only the file; the parser's error is the cause.
+    assert isinstance(error.__cause__, json.JSONDecodeError)
+
+
+def assert_missing_speaker_rejected(tmp_path, objects):
+    # The speaker is a forward reference to loaddata, so the quote is saved without one and
+    # the database's NOT NULL check fails: the message names the model and the column, not
+    # the missing key.
+    path = write_fixture(tmp_path / "missing-speaker.json", [*objects, bad_speaker_quote()])
+    assert_rejected(path, IntegrityError, "articles.Quote", "speaker_id")
+
+
+def test_broken_json_changes_nothing_on_an_empty_database(tmp_path):
+    assert_broken_json_rejected(tmp_path)
+    assert not any(snapshot().values())
+
+
+def test_broken_json_changes_nothing_on_a_seeded_database(tmp_path):
+    load_seed()
+    assert_broken_json_rejected(tmp_path)
+
+
+def test_missing_speaker_loads_nothing_on_an_empty_database(tmp_path):
+    assert_missing_speaker_rejected(tmp_path, seed_objects())
+    assert not any(snapshot().values())
+
+
+def test_missing_speaker_undoes_earlier_changes_on_a_seeded_database(tmp_path):
+    load_seed()
+    assert_missing_speaker_rejected(tmp_path, partial_changes())
+    assert Person.objects.get(slug=MRINANK).description == PEOPLE[MRINANK][2]
+    assert not Tag.objects.filter(name="नया टैग").exists()
+
+
+def test_missing_nullable_author_names_the_missing_key(tmp_path):
+    """For a nullable foreign key Django reports the natural key that was not found.
+
+    That error comes after the file has been read, so it does not name the file.
+    """
+    load_seed()
+    source = next(obj for obj in seed_objects() if obj["model"] == "articles.source")
+    source["fields"].update(slug="नया-स्रोत", author=["कोई-नहीं"])
+    path = write_fixture(tmp_path / "missing-author.json", [*partial_changes(), source])
+    assert_rejected(
+        path,
+        DeserializationError,
+        "Person matching query does not exist",
+        "articles.source",
+        "कोई-नहीं",
+        names_file=False,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failures_roll_back_real_transactions_too(tmp_path):
+    assert_broken_json_rejected(tmp_path)
+    assert_missing_speaker_rejected(tmp_path, seed_objects())
+    assert not any(snapshot().values())
+    load_seed()
+    assert_broken_json_rejected(tmp_path)
+    assert_missing_speaker_rejected(tmp_path, partial_changes())
+    assert Person.objects.get(slug=MRINANK).description == PEOPLE[MRINANK][2]
+
+
+# Dump and reload ----------------------------------------------------------------------
+
+
+def dump_wipe_reload(tmp_path):
+    path = tmp_path / "dump.json"
+    call_command(
+        "dumpdata",
+        "articles",
+        natural_foreign=True,
+        natural_primary=True,
+        indent=2,
+        output=str(path),
+        verbosity=0,
+    )
+    assert '"pk"' not in path.read_text(encoding="utf-8")
+    wipe_articles_app()
+    call_command("loaddata", str(path), verbosity=0)
+
+
+def test_dump_and_reload_keeps_every_seed_tag_link(tmp_path):
+    load_seed()
+    links, dump = tag_links(), natural_dump()
+    assert [len(links[k]) for k in ("article", "person", "quote")] == [6, 7, 11]
+    dump_wipe_reload(tmp_path)
+    assert tag_links() == links
+    assert natural_dump() == dump
+
+
+def test_dump_and_reload_never_collapses_many_tags_per_object(tmp_path):
+    """Several objects of each model with 4+ tags each keep all of them.
+
+    With taggit's generic TaggedItem, whose natural key is only ``object_id``, every link of
+    an object (and those of other models' objects with the same id) would collapse into one.
+    """
+    load_seed()
+    names = ["Anthropic", "AI सेफ्टी", "चुनाव", "खेल", "क्रिकेट", "अर्थव्यवस्था", "विज्ञान", "राजनीति"]
+    articles = [ArticleFactory(tags=names[i : i + 4]) for i in range(3)]
+    people = [PersonFactory() for _ in range(3)]
+    quotes = []
+    for i, person in enumerate(people):
+        person.tags.add(*names[i + 1 : i + 5])
+        quote = QuoteFactory(article=articles[i], speaker=person, source=SourceFactory())
+        quote.tags.add(*names[i + 2 : i + 6])
+        quotes.append(quote)
+    CorrectionFactory(article=articles[0])
+    links, dump = tag_links(), natural_dump()
+    expected = {obj: set(obj.tags.names()) for obj in [*articles, *people, *quotes]}
+    assert all(len(tags) == 4 for tags in expected.values())
+
+    dump_wipe_reload(tmp_path)
+
+    assert tag_links() == links
+    assert natural_dump() == dump
+    for obj, tags in expected.items():
+        reloaded = type(obj).objects.get_by_natural_key(*obj.natural_key())
+        assert set(reloaded.tags.names()) == tags, obj
+    assert ArticleTag.objects.count() == 6 + 12
+    assert PersonTag.objects.count() == 7 + 12
+    assert QuoteTag.objects.count() == 11 + 12
