@@ -4,6 +4,9 @@ Every model has a natural key backed by a unique constraint, so fixtures never d
 on database ids and loading one twice updates rows instead of duplicating them.
 """
 
+import secrets
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -12,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from articles.fields import NFCCharField, NFCTextField, SlugField
+from articles.history.apps import APP_LABEL as HISTORY_APP
 from articles.markup import render_markdown
 from articles.text import slugify
 
@@ -59,6 +64,7 @@ class Tag(TagBase):
         ordering = ["name"]
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
+        permissions = [("merge_tags", _("Can merge tags"))]
 
     def natural_key(self):
         return (self.name,)
@@ -196,6 +202,8 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     tags = TaggableManager(through=PersonTag, blank=True, verbose_name=_("tags"))
+    # Tag links are not tracked: see "History" in README.md.
+    history = HistoricalRecords(app=HISTORY_APP)
 
     objects = PersonQuerySet.as_manager()
 
@@ -288,6 +296,7 @@ class Source(models.Model):
     notes = NFCTextField(_("notes"), blank=True, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(app=HISTORY_APP)
 
     objects = SourceQuerySet.as_manager()
 
@@ -395,6 +404,10 @@ class Article(models.Model):
         Source, blank=True, related_name="articles", verbose_name=_("sources cited")
     )
     tags = TaggableManager(through=ArticleTag, blank=True, verbose_name=_("tags"))
+    # People and sources are part of the record (who is in the story, what it relies on),
+    # so their links are versioned too; taggit's manager is not a ManyToManyField and
+    # simple-history cannot track it, so tag changes are not in the history.
+    history = HistoricalRecords(app=HISTORY_APP, m2m_fields=[people, sources])
 
     objects = ArticleQuerySet.as_manager()
 
@@ -409,6 +422,7 @@ class Article(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "published_at"], name="article_status_pub_idx")]
+        permissions = [("publish_article", _("Can publish articles"))]
 
     def __str__(self):
         return self.headline
@@ -432,6 +446,15 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        """Published with a future publication time: hidden until then, no job needed."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
         )
 
     @cached_property
@@ -497,6 +520,7 @@ class Quote(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     tags = TaggableManager(through=QuoteTag, blank=True, verbose_name=_("tags"))
+    history = HistoricalRecords(app=HISTORY_APP)
 
     objects = QuoteQuerySet.as_manager()
 
@@ -582,3 +606,80 @@ class Correction(models.Model):
 
 
 Correction.natural_key.dependencies = ["articles.article"]
+
+
+# Share links --------------------------------------------------------------------------
+
+
+def new_share_token():
+    """An unguessable token: 32 random bytes (256 bits), URL-safe base64 (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def get_by_natural_key(self, token):
+        return self.get(token=token)
+
+    def active(self):
+        """Links that still open their draft: not revoked."""
+        return self.filter(revoked_at__isnull=True)
+
+
+class ShareLink(models.Model):
+    """A secret link that lets someone without an account read one unpublished article.
+
+    The token is stored as is, not hashed: a share link is only worth the draft it opens,
+    and anyone who can read this table can read the drafts themselves; storing it lets
+    the desk show the link again to copy, instead of only once at creation.
+    """
+
+    article = models.ForeignKey(
+        Article, models.CASCADE, related_name="share_links", verbose_name=_("article")
+    )
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_share_token, editable=False
+    )
+    note = NFCCharField(
+        _("shared with"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Who the link was given to, for the desk's own record."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+
+    def __str__(self):
+        return f"{self.article}: {self.note or self.token[:8]}"
+
+    def get_absolute_url(self):
+        return reverse("articles:share", kwargs={"token": self.token})
+
+    def natural_key(self):
+        return (self.token,)
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    def revoke(self):
+        """Stop the link from working, once and for good (the row stays, as a record)."""
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
