@@ -1,0 +1,138 @@
+"""Machine-readable head of a page: JSON-LD, canonical link, Open Graph, Twitter, feeds.
+
+In a template that extends base.html::
+
+    {% load seo %}
+    {% block meta %}{% page_meta article %}{% endblock %}
+    {% block jsonld %}{% jsonld article %}{% endblock %}
+
+``page_meta`` takes the page's main object (an Article, Person, Quote or Tag) or nothing
+(lists, search, …); ``jsonld`` takes an Article, Person or Quote.
+"""
+
+from django import template
+from django.conf import settings
+from django.template.defaultfilters import truncatechars
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
+
+from articles import structured_data
+from articles.models import Article, Person, Quote, Tag
+
+register = template.Library()
+
+DESCRIPTION_LENGTH = 200
+
+
+@register.simple_tag(takes_context=True)
+def jsonld(context, obj):
+    """``<script type="application/ld+json">`` for ``obj``, escaped so it cannot be ended early.
+
+    Django's json_script escapes the same way but writes type="application/json" and an id.
+    """
+    request = context["request"]
+    if isinstance(obj, Article):
+        data = structured_data.article_data(obj, request)
+    elif isinstance(obj, Person):
+        data = structured_data.profile_page_data(obj, request)
+    elif isinstance(obj, Quote):
+        data = structured_data.quotation_data(obj, request)
+    else:
+        raise template.TemplateSyntaxError(f"jsonld: no structured data for {type(obj)!r}")
+    # mark_safe is sound here: to_script_json leaves no <, > or & in its output.
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(structured_data.to_script_json(data)),
+    )
+
+
+def og_locale(language):
+    """Open Graph locale for a BCP 47 tag: "hi" gives "hi_IN", "en-GB" gives "en_GB"."""
+    primary, _, region = (language or "hi").partition("-")
+    return f"{primary.lower()}_{(region or 'IN').upper()}"
+
+
+def _site_feeds():
+    return [
+        ("application/rss+xml", gettext("Latest news (RSS)"), reverse("articles:feed-rss")),
+        ("application/atom+xml", gettext("Latest news (Atom)"), reverse("articles:feed-atom")),
+    ]
+
+
+def _meta_for(obj):
+    """Title, description, og:type, language and own feed of the page's main object."""
+    if isinstance(obj, Article):
+        return {
+            "title": obj.headline,
+            "description": obj.summary,
+            "type": "article",
+            "language": obj.language,
+            "article": obj,
+        }
+    if isinstance(obj, Person):
+        return {
+            "title": obj.name,
+            "description": obj.description or obj.bio,
+            "type": "profile",
+            "feed": (
+                "application/rss+xml",
+                gettext("%(name)s in the news (RSS)") % {"name": obj.name},
+                reverse("articles:person-feed", kwargs={"slug": obj.slug}),
+            ),
+        }
+    if isinstance(obj, Quote):
+        return {
+            "title": f"{obj.speaker.name}: “{truncatechars(obj.text, 80)}”",
+            "description": obj.text,
+            "type": "article",
+            "language": obj.article.language,
+        }
+    if isinstance(obj, Tag):
+        return {
+            "title": obj.name,
+            "description": "",
+            "type": "website",
+            "feed": (
+                "application/rss+xml",
+                gettext("%(name)s (RSS)") % {"name": obj.name},
+                reverse("articles:tag-feed", kwargs={"slug": obj.slug}),
+            ),
+        }
+    return {"title": "", "description": "", "type": "website"}
+
+
+@register.inclusion_tag("articles/_meta.html", takes_context=True)
+def page_meta(context, obj=None, title=""):
+    """Canonical link, Open Graph and Twitter card, and alternate feed links.
+
+    The canonical URL is the object's own URL, absolute; for a page without an object it is
+    the request's path without the query string (except a page number, which selects
+    different content).
+    """
+    request = context["request"]
+    meta = _meta_for(obj)
+    if obj is not None:
+        canonical = request.build_absolute_uri(obj.get_absolute_url())
+    else:
+        canonical = request.build_absolute_uri(request.path)
+        page = request.GET.get("page", "")
+        if page.isdigit() and page != "1":
+            canonical += f"?page={page}"
+    feeds = _site_feeds()
+    if "feed" in meta:
+        feeds.insert(0, meta["feed"])
+    return {
+        "canonical": canonical,
+        "site_name": settings.NEWSROOM_NAME,
+        "title": meta["title"] or title,
+        "description": truncatechars(" ".join(meta["description"].split()), DESCRIPTION_LENGTH),
+        "og_type": meta["type"],
+        "locale": og_locale(meta.get("language") or get_language()),
+        "article": meta.get("article"),
+        "feeds": [
+            {"type": kind, "title": name, "href": request.build_absolute_uri(href)}
+            for kind, name, href in feeds
+        ],
+    }

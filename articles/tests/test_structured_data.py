@@ -1,0 +1,251 @@
+"""JSON-LD (articles/structured_data.py, the jsonld tag) and the page head (page_meta)."""
+
+import json
+from html.parser import HTMLParser
+
+import pytest
+from django.core.management import call_command
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+
+from articles.models import Article, Person
+from articles.structured_data import to_script_json
+from articles.tests.factories import (
+    ArticleFactory,
+    CorrectionFactory,
+    PersonFactory,
+    QuoteFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = '</script><script>alert(1)</script> & <!-- "quoted" \u2028'
+
+
+class _HeadParser(HTMLParser):
+    """Collects JSON-LD blocks (raw text, as a browser sees it), <meta> and <link> tags."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.jsonld, self.meta, self.links, self.scripts = [], {}, [], 0
+        self._in_jsonld = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script":
+            self.scripts += 1
+            self._in_jsonld = attrs.get("type") == "application/ld+json"
+            if self._in_jsonld:
+                self.jsonld.append("")
+        elif tag == "meta" and ("property" in attrs or "name" in attrs):
+            self.meta.setdefault(attrs.get("property") or attrs["name"], []).append(
+                attrs["content"]
+            )
+        elif tag == "link":
+            self.links.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_jsonld = False
+
+    def handle_data(self, data):
+        if self._in_jsonld:
+            self.jsonld[-1] += data
+
+
+def parse_head(response):
+    parser = _HeadParser()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def only_jsonld(response):
+    parser = parse_head(response)
+    assert len(parser.jsonld) == 1, parser.jsonld
+    return json.loads(parser.jsonld[0])
+
+
+@pytest.fixture
+def seed():
+    call_command("loaddata", "seed", verbosity=0)
+    return Article.objects.get()
+
+
+def test_to_script_json_round_trips_and_cannot_close_the_script():
+    data = {"text": HOSTILE, "hindi": "मृणांक शर्मा"}
+    out = to_script_json(data)
+    assert json.loads(out) == data
+    assert not set("<>&") & set(out)
+    assert "मृणांक शर्मा" in out
+
+
+def test_article_page_has_news_article_with_people_and_corrections(client, seed):
+    person = Person.objects.get(slug="मृणांक-शर्मा")
+    person.wikidata_id = "Q42"
+    person.wikipedia_url = "https://hi.wikipedia.org/wiki/उदाहरण"
+    person.save()
+    first = CorrectionFactory(article=seed, text="पहला सुधार")
+    second = CorrectionFactory(article=seed, text="दूसरा सुधार", kind="update")
+    response = client.get(seed.get_absolute_url())
+    data = only_jsonld(response)
+    url = f"http://testserver{seed.get_absolute_url()}"
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == seed.headline
+    assert data["url"] == data["mainEntityOfPage"] == url
+    assert data["inLanguage"] == "hi"
+    assert data["datePublished"].startswith("2026-02-10T")
+    assert data["dateModified"] >= data["datePublished"]
+    assert data["publisher"] == {
+        "@type": "NewsMediaOrganization",
+        "name": "Newsroom",
+        "url": "http://testserver/",
+    }
+    assert data["author"]["name"] == "Newsroom"
+    about = {p["name"]: p for p in data["about"]}
+    assert set(about) == {p.name for p in seed.people.all()}
+    sharma = about["मृणांक शर्मा"]
+    assert sharma["url"] == f"http://testserver{person.get_absolute_url()}"
+    assert sharma["sameAs"] == [
+        "https://hi.wikipedia.org/wiki/उदाहरण",
+        "https://www.wikidata.org/wiki/Q42",
+    ]
+    assert "Mrinank Sharma" in sharma["alternateName"]
+    assert [c["text"] for c in data["correction"]] == [second.text, first.text]
+    assert {c["@type"] for c in data["correction"]} == {"CorrectionComment"}
+    assert data["correction"][0]["datePublished"]
+    assert set(data["keywords"]) == {t.name for t in seed.tags.all()}
+
+
+def test_quoted_speaker_who_is_not_featured_is_mentioned(client):
+    featured = PersonFactory(name="फ़ीचर")
+    article = ArticleFactory(people=[featured])
+    quote = QuoteFactory(article=article, speaker__name="केवल उद्धृत")
+    data = only_jsonld(client.get(article.get_absolute_url()))
+    assert [p["name"] for p in data["about"]] == ["फ़ीचर"]
+    assert [p["name"] for p in data["mentions"]] == [quote.speaker.name]
+
+
+def test_hostile_editor_text_cannot_end_the_json_ld_block(client):
+    person = PersonFactory(name=HOSTILE, description=HOSTILE)
+    article = ArticleFactory(headline=HOSTILE, summary=HOSTILE, people=[person])
+    CorrectionFactory(article=article, text=HOSTILE)
+    response = client.get(article.get_absolute_url())
+    parser = parse_head(response)
+    # Exactly one script element: the JSON-LD. An injected </script><script> would add one.
+    assert parser.scripts == 1
+    data = json.loads(parser.jsonld[0])
+    assert data["headline"] == HOSTILE
+    assert data["description"] == HOSTILE
+    assert data["about"][0]["name"] == HOSTILE
+    assert data["correction"][0]["text"] == HOSTILE
+    assert "alert(1)</script>" not in response.content.decode().split("</head>")[0]
+
+    data = only_jsonld(client.get(person.get_absolute_url()))
+    assert data["mainEntity"]["name"] == HOSTILE
+
+
+def test_profile_page_has_person_as_main_entity(client, seed):
+    person = Person.objects.get(slug="आकाश-गुप्ता")
+    data = only_jsonld(client.get(person.get_absolute_url()))
+    assert data["@type"] == "ProfilePage"
+    assert data["url"] == f"http://testserver{person.get_absolute_url()}"
+    entity = data["mainEntity"]
+    assert entity["@type"] == "Person"
+    assert entity["name"] == "आकाश गुप्ता"
+    assert entity["alternateName"] == ["Akash Gupta", "आकाश"]
+    assert entity["description"] == person.description
+    assert "sameAs" not in entity  # the seed gives no links; none are invented
+
+
+def test_quotation_data(rf):
+    from articles.structured_data import quotation_data
+
+    letter = SourceFactory(
+        title="इस्तीफे का पत्र", url="https://example.com/letter", author_name="स्वयं"
+    )
+    quote = QuoteFactory(
+        text="दुनिया ख़तरे में है।",
+        source=SourceFactory(title="रिपोर्ट", based_on=letter, author=PersonFactory()),
+        original_text="The world is in peril.",
+        original_language="en",
+    )
+    data = quotation_data(quote, rf.get("/"))
+    assert data["@type"] == "Quotation"
+    assert data["text"] == "दुनिया ख़तरे में है।"
+    assert data["inLanguage"] == "hi"
+    assert data["creator"]["@type"] == "Person"
+    assert data["creator"]["name"] == quote.speaker.name
+    assert data["isBasedOn"]["name"] == "रिपोर्ट"
+    assert data["isBasedOn"]["author"]["@type"] == "Person"
+    assert data["translationOfWork"] == {
+        "@type": "Quotation",
+        "text": "The world is in peril.",
+        "inLanguage": "en",
+    }
+    assert data["isPartOf"]["url"] == f"http://testserver{quote.article.get_absolute_url()}"
+    assert json.loads(to_script_json(data))["text"] == quote.text
+
+    no_source = QuoteFactory(source=None)
+    assert quotation_data(no_source, rf.get("/"))["isBasedOn"] == (
+        f"http://testserver{no_source.article.get_absolute_url()}"
+    )
+
+
+def test_jsonld_tag_refuses_an_object_it_does_not_know():
+    from django.template import TemplateSyntaxError
+
+    template = Template("{% load seo %}{% jsonld thing %}")
+    with pytest.raises(TemplateSyntaxError, match="no structured data"):
+        template.render(Context({"thing": object(), "request": RequestFactory().get("/")}))
+
+
+# Open Graph, Twitter, canonical -----------------------------------------------------
+
+
+def test_article_head_has_open_graph_twitter_and_canonical(client, seed):
+    response = client.get(seed.get_absolute_url() + "?utm_source=x")
+    head = parse_head(response)
+    url = f"http://testserver{seed.get_absolute_url()}"
+    canonical = [link["href"] for link in head.links if link.get("rel") == "canonical"]
+    assert canonical == [url]  # absolute, and without the tracking query
+    meta = head.meta
+    assert meta["og:type"] == ["article"]
+    assert meta["og:url"] == [url]
+    assert meta["og:locale"] == ["hi_IN"]
+    assert meta["og:title"] == [seed.headline]
+    assert meta["og:description"][0] == meta["description"][0]
+    assert meta["og:description"][0].startswith(seed.summary[:50])
+    assert meta["article:published_time"][0].startswith("2026-02-10T00:00:00+05:30")
+    assert meta["article:modified_time"]
+    assert set(meta["article:tag"]) == {t.name for t in seed.tags.all()}
+    assert meta["twitter:card"] == ["summary"]
+    assert meta["twitter:title"] == [seed.headline]
+
+
+def test_profile_head_is_og_profile_and_advertises_the_persons_feed(client, seed):
+    person = Person.objects.get(slug="मृणांक-शर्मा")
+    head = parse_head(client.get(person.get_absolute_url()))
+    assert head.meta["og:type"] == ["profile"]
+    assert head.meta["og:title"] == ["मृणांक शर्मा"]
+    assert head.meta["description"] == [person.description]
+    feeds = [link["href"] for link in head.links if link.get("rel") == "alternate"]
+    assert feeds[0] == "http://testserver" + reverse(
+        "articles:person-feed", kwargs={"slug": person.slug}
+    )
+    assert any(href.endswith("/feeds/rss/") for href in feeds)
+
+
+def test_home_advertises_rss_and_atom(client, seed):
+    head = parse_head(client.get("/?page=1&utm=x"))
+    canonical = [link["href"] for link in head.links if link.get("rel") == "canonical"]
+    assert canonical == ["http://testserver/"]
+    feeds = {link["type"]: link["href"] for link in head.links if link.get("rel") == "alternate"}
+    assert feeds == {
+        "application/rss+xml": "http://testserver/feeds/rss/",
+        "application/atom+xml": "http://testserver/feeds/atom/",
+    }
+    assert head.meta["og:type"] == ["website"]
+    assert head.jsonld == []
