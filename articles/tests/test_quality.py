@@ -1,0 +1,232 @@
+"""Quality gates: every public page type is valid HTML and meets WCAG 2.2 A and AA.
+
+Each page type (``PAGE_TYPES``, keyed by URL name) is rendered twice: from the seed and
+from a generated stress newsroom (articles/tests/stress.py: many people, quotes, tags and
+corrections, names in both scripts, every field at its longest).
+
+* Validity: the W3C Nu HTML Checker (npm ``vnu-jar``, run with the machine's Java) checks
+  all rendered pages in ONE run, because the JVM starts slowly; each page is then its own
+  test, failing with every error's line and message.
+* Accessibility: axe-core (npm ``axe-core``) injected into Chromium by Playwright, with the
+  WCAG 2.0/2.1/2.2 A and AA rules, on the live server (so the real CSS counts for contrast).
+
+Without Java, the npm tools or Chromium these tests skip with a message saying how to
+install them; with REQUIRE_BROWSER=1 (CI) they fail instead.
+
+To cover a new page type, add its URL name and a function giving its URL to PAGE_TYPES.
+"""
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article, Person, Tag
+from articles.tests.conftest import require_or_skip
+from articles.tests.stress import build_stress_newsroom
+
+NODE_MODULES = Path(settings.BASE_DIR) / "node_modules"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+HOW_TO_INSTALL = "run `npm ci` in the project directory (make test does it when npm exists)"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@dataclass
+class Newsroom:
+    """The objects one data set offers the page types."""
+
+    name: str
+    article: Article
+    person: Person
+    quote: object
+    tag: Tag
+    search: str
+
+
+def _url(name, **kwargs):
+    return reverse(f"articles:{name}", kwargs=kwargs or None)
+
+
+# URL name -> (URL for a data set, expected status). The 404 page is the site's own.
+PAGE_TYPES = {
+    "article-list": (lambda n: _url("article-list"), 200),
+    "article-detail": (lambda n: n.article.get_absolute_url(), 200),
+    "person-list": (lambda n: _url("person-list"), 200),
+    "person-detail": (lambda n: n.person.get_absolute_url(), 200),
+    "tag-detail": (lambda n: _url("tag-detail", slug=n.tag.slug), 200),
+    "quote-detail": (lambda n: _url("quote-detail", pk=n.quote.pk), 200),
+    "correction-list": (lambda n: _url("correction-list"), 200),
+    "search": (lambda n: f"{_url('search')}?q={n.search}", 200),
+    "404": (lambda n: "/यह-पन्ना-नहीं-है/", 404),
+}
+DATA_SETS = ["seed", "stress"]
+PAGES = [f"{data}-{page}" for data in DATA_SETS for page in PAGE_TYPES]
+
+
+def seed_newsroom():
+    call_command("loaddata", "seed", verbosity=0)
+    article = Article.objects.get()
+    person = Person.objects.get(slug="मृणांक-शर्मा")
+    return Newsroom(
+        name="seed",
+        article=article,
+        person=person,
+        quote=person.quotes.order_by("position").first(),
+        tag=Tag.objects.get(slug="इस्तीफा"),
+        search="इस्तीफा",
+    )
+
+
+def stress_newsroom():
+    article = build_stress_newsroom()
+    return Newsroom(
+        name="stress",
+        article=article,
+        person=article.people.order_by("pk").first(),
+        quote=article.quotes.order_by("position").first(),
+        tag=article.tags.order_by("pk").first(),
+        search="सुरक्षा",
+    )
+
+
+def page_urls(newsroom):
+    return {
+        f"{newsroom.name}-{page}": (url_for(newsroom), status)
+        for page, (url_for, status) in PAGE_TYPES.items()
+    }
+
+
+# Validity (Nu HTML Checker) -------------------------------------------------------------
+
+
+def run_vnu(files):
+    """Check ``files`` in one vnu run; return {file name: [error lines]}."""
+    result = subprocess.run(
+        [
+            shutil.which("java"),
+            "-jar",
+            str(VNU_JAR),
+            "--format",
+            "json",
+            "--exit-zero-always",
+            "--stdout",
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    errors = {Path(f).name: [] for f in files}
+    for message in json.loads(result.stdout)["messages"]:
+        if message["type"] in {"error", "non-document-error"}:
+            name = Path(message.get("url", "?").removeprefix("file:")).name
+            where = f"line {message.get('lastLine', '?')}"
+            extract = " ".join(message.get("extract", "").split())[:160]
+            errors.setdefault(name, []).append(f"{where}: {message['message']} [{extract}]")
+    return errors
+
+
+@pytest.fixture(scope="module")
+def vnu_errors(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Render every page of both data sets (then roll the data back) and check them in one run.
+
+    Rendering problems (a wrong status) are reported per page like validity errors.
+    """
+    if not shutil.which("java"):
+        require_or_skip(f"java not found: install a Java 17+ runtime ({HOW_TO_INSTALL}).")
+    if not VNU_JAR.exists():
+        require_or_skip(f"{VNU_JAR} not found: {HOW_TO_INSTALL}.")
+    folder = tmp_path_factory.mktemp("html")
+    problems, files = {}, []
+    client = Client()
+    with django_db_blocker.unblock(), transaction.atomic():
+        for build in (seed_newsroom, stress_newsroom):
+            newsroom = build()
+            for page, (url, status) in page_urls(newsroom).items():
+                response = client.get(url)
+                if response.status_code != status:
+                    problems[page] = [f"GET {url} answered {response.status_code}, not {status}"]
+                path = folder / f"{page}.html"
+                path.write_bytes(response.content)
+                files.append(path)
+        transaction.set_rollback(True)
+    errors = run_vnu(files)
+    return {page: problems.get(page, []) + errors.get(f"{page}.html", []) for page in PAGES}
+
+
+# The mark makes pytest-django create the test database the module fixture fills.
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", PAGES)
+def test_page_is_valid_html(vnu_errors, page):
+    assert vnu_errors[page] == [], f"{page}.html:\n" + "\n".join(vnu_errors[page])
+
+
+# Accessibility (axe-core in Chromium) ---------------------------------------------------
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})""",
+        WCAG_TAGS,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("data_set", DATA_SETS)
+def test_every_page_type_has_no_axe_violations(page, screenshot, data_set):
+    if not AXE_JS.exists():
+        require_or_skip(f"{AXE_JS} not found: {HOW_TO_INSTALL}.")
+    newsroom = seed_newsroom() if data_set == "seed" else stress_newsroom()
+    failures = {}
+    for name, (url, status) in page_urls(newsroom).items():
+        response = page.goto(url)
+        assert response.status == status, f"GET {url} answered {response.status}"
+        violations = axe_violations(page)
+        if violations:
+            failures[name] = violations
+            screenshot(f"axe-{name}")
+    assert failures == {}, "\n".join(
+        f"{name}:\n  " + "\n  ".join(found) for name, found in failures.items()
+    )
+
+
+# The gates themselves can fail -----------------------------------------------------------
+
+
+def test_vnu_harness_reports_errors_with_their_line(tmp_path):
+    if not shutil.which("java") or not VNU_JAR.exists():
+        require_or_skip(f"java or {VNU_JAR} not found: {HOW_TO_INSTALL}.")
+    good, bad = tmp_path / "good.html", tmp_path / "bad.html"
+    good.write_text('<!DOCTYPE html><html lang="hi"><title>ठीक</title><p>ठीक है</p></html>')
+    bad.write_text('<!DOCTYPE html><html lang="hi"><title>ग़लत</title>\n<p><div></p></html>')
+    errors = run_vnu([good, bad])
+    assert errors["good.html"] == []
+    assert errors["bad.html"]
+    assert all(line.startswith("line 2: ") for line in errors["bad.html"])
+
+
+@pytest.mark.browser
+def test_axe_harness_reports_violations(page):
+    if not AXE_JS.exists():
+        require_or_skip(f"{AXE_JS} not found: {HOW_TO_INSTALL}.")
+    page.set_content('<html><body><main><img src="x.png"></main></body></html>')
+    found = axe_violations(page)
+    assert any(line.startswith("image-alt (critical)") for line in found), found
+    assert any(line.startswith("html-has-lang") for line in found), found
