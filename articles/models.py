@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
-from taggit.models import ItemBase, TagBase
+from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from articles.fields import NFCCharField, NFCTextField, SlugField
 from articles.history.apps import APP_LABEL as HISTORY_APP
@@ -54,11 +54,28 @@ def unique_slug(model, value, *, exclude_pk=None, max_length=SLUG_MAX_LENGTH):
 # Tags ---------------------------------------------------------------------------------
 
 
+class TagQuerySet(models.QuerySet):
+    def published(self):
+        """Tags a reader may see: on a published article, a public person or a public quote.
+
+        A tag used only on drafts (or on people who appear only in drafts) stays private,
+        so its name never reaches a sitemap, feed or page.
+        """
+        return self.filter(
+            Exists(Article.objects.published().filter(tag_links__tag=OuterRef("pk")))
+            | Exists(Person.objects.published().filter(tag_links__tag=OuterRef("pk")))
+            | Exists(Quote.objects.published().filter(tag_links__tag=OuterRef("pk")))
+        )
+
+
 class Tag(TagBase):
     """A django-taggit tag whose slug keeps Devanagari words whole."""
 
     name = NFCCharField(_("name"), max_length=100, unique=True)
     slug = SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True)
+
+    # taggit's natural-key manager, with our QuerySet methods.
+    objects = NaturalKeyManager.from_queryset(TagQuerySet)()
 
     class Meta:
         ordering = ["name"]

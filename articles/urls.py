@@ -1,6 +1,7 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from articles import views
+from articles import feeds, sitemaps, views
 from articles.text import SlugConverter
 
 # <slug:> matches no Devanagari vowel sign; this converter matches the slugs we make.
@@ -12,4 +13,12 @@ urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article-list"),
     path("articles/<hslug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
     path("people/<hslug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
+    # Machine-readable site: feeds, sitemaps, robots.txt (articles/feeds.py, sitemaps.py).
+    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed-rss"),
+    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("people/<hslug:slug>/feed/", feeds.PersonFeed(), name="person-feed"),
+    path("tags/<hslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]

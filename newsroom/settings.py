@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "taggit",
     "simple_history",
     "articles",
@@ -140,6 +141,10 @@ MEDIA_ROOT = BASE_DIR / "media"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# The publisher named in JSON-LD, feeds and the Google News sitemap.
+NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Newsroom")
+NEWSROOM_URL = os.environ.get("NEWSROOM_URL", "")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
