@@ -86,6 +86,9 @@ class Tag(TagBase):
     def natural_key(self):
         return (self.name,)
 
+    def get_absolute_url(self):
+        return reverse("articles:tag-detail", kwargs={"slug": self.slug})
+
     def slugify(self, tag, i=None):
         if i is None:
             return slugify(tag) or "tag"
@@ -367,6 +370,14 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def featuring(self, person):
+        """Articles ``person`` appears in: featured in, or quoted by (each article once)."""
+        # Exists rather than a join, so each article comes once without DISTINCT.
+        return self.filter(
+            Exists(Article.people.through.objects.filter(article=OuterRef("pk"), person=person))
+            | Exists(Quote.objects.filter(article=OuterRef("pk"), speaker=person))
+        )
+
     def for_listing(self):
         """Everything an article list shows, in a constant number of queries."""
         return self.prefetch_related(
@@ -382,7 +393,8 @@ class ArticleQuerySet(models.QuerySet):
                 queryset=Quote.objects.select_related("speaker", "source").order_by("position"),
             ),
             models.Prefetch("corrections", queryset=Correction.objects.order_by("-published_at")),
-            "sources",
+            # The sources box shows each source's author.
+            models.Prefetch("sources", queryset=Source.objects.select_related("author")),
             "tags",
         )
 
@@ -568,6 +580,11 @@ class Quote(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
+        """The quote's own page (a page worth sharing); its place in the article is
+        ``get_article_url``."""
+        return reverse("articles:quote-detail", kwargs={"pk": self.pk})
+
+    def get_article_url(self):
         return f"{self.article.get_absolute_url()}#quote-{self.position}"
 
     def natural_key(self):
@@ -583,6 +600,10 @@ Quote.natural_key.dependencies = ["articles.article"]
 class CorrectionQuerySet(models.QuerySet):
     def get_by_natural_key(self, article_slug, published_at):
         return self.get(article__slug=article_slug, published_at=published_at)
+
+    def published(self):
+        """Corrections a reader may see: those on published articles."""
+        return self.filter(article__in=Article.objects.published())
 
 
 class Correction(models.Model):

@@ -12,7 +12,12 @@ app_name = "articles"
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article-list"),
     path("articles/<hslug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/<hslug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("tags/<hslug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("quotes/<int:pk>/", views.QuoteDetailView.as_view(), name="quote-detail"),
+    path("corrections/", views.CorrectionListView.as_view(), name="correction-list"),
+    path("search/", views.SearchView.as_view(), name="search"),
     # Machine-readable site: feeds, sitemaps, robots.txt (articles/feeds.py, sitemaps.py).
     path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed-rss"),
     path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),

@@ -1,6 +1,13 @@
-from django.views.generic import DetailView, ListView
+"""The readers' site. Views stay thin: what is public comes from the QuerySets' published(),
+what a page loads from their for_*() methods, linking from articles.linking, search from
+articles.search and the people index order from articles.collation."""
 
-from articles.models import Article, Person, Quote
+from django.core.paginator import Paginator
+from django.views.generic import DetailView, ListView, TemplateView
+
+from articles import collation, search
+from articles.linking import linked_body
+from articles.models import Article, Correction, Person, Quote, Tag
 
 
 class ArticleListView(ListView):
@@ -19,21 +26,119 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return Article.objects.published().for_article_page()
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(linked_body=linked_body(self.object), **kwargs)
+
 
 class PersonDetailView(DetailView):
+    """A profile: the person, then one entry per article they appear in (featured or quoted),
+    newest first, each with the person's quotes from it; paginated by article."""
+
     template_name = "articles/person_detail.html"
     context_object_name = "person"
+    articles_per_page = 20
 
     def get_queryset(self):
         return Person.objects.published().prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
         person = self.object
+        articles = Article.objects.published().featuring(person).order_by("-published_at", "-pk")
+        page = Paginator(articles, self.articles_per_page).get_page(self.request.GET.get("page"))
+        quotes = (
+            Quote.objects.published()
+            .filter(speaker=person, article__in=[article.pk for article in page])
+            .select_related("article", "source")
+            .order_by("position")
+        )
+        by_article = {}
+        for quote in quotes:
+            by_article.setdefault(quote.article_id, []).append(quote)
+        entries = [(article, by_article.get(article.pk, [])) for article in page]
         return super().get_context_data(
-            quotes=Quote.objects.published()
-            .filter(speaker=person)
-            .select_related("article", "speaker", "source")
-            .order_by("-article__published_at", "position"),
-            articles=person.articles.published().order_by("-published_at"),
+            entries=entries,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            quote_count=sum(len(quotes) for quotes in by_article.values()),
             **kwargs,
         )
+
+
+class PersonListView(TemplateView):
+    """People A to Z: by the Devanagari name, then by the Latin name, in dictionary order."""
+
+    template_name = "articles/person_list.html"
+
+    def get_context_data(self, **kwargs):
+        people = list(Person.objects.published().order_by())
+        return super().get_context_data(
+            devanagari_groups=collation.group_by_initial(people, script="deva"),
+            latin_groups=collation.group_by_initial(people, script="latn"),
+            person_count=len(people),
+            **kwargs,
+        )
+
+
+class TagDetailView(DetailView):
+    """Everything public that carries a tag: articles (paginated), people and quotes."""
+
+    template_name = "articles/tag_detail.html"
+    context_object_name = "tag"
+    articles_per_page = 20
+    related_limit = 50
+
+    def get_queryset(self):
+        return Tag.objects.published()
+
+    def get_context_data(self, **kwargs):
+        tag = self.object
+        articles = Article.objects.published().filter(tag_links__tag=tag).for_listing()
+        page = Paginator(articles, self.articles_per_page).get_page(self.request.GET.get("page"))
+        people = Person.objects.published().filter(tag_links__tag=tag).order_by("name")
+        quotes = (
+            Quote.objects.published()
+            .filter(tag_links__tag=tag)
+            .select_related("article", "speaker", "source")
+            .order_by("-article__published_at", "position")
+        )
+        return super().get_context_data(
+            articles=page,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            people=people[: self.related_limit],
+            quotes=quotes[: self.related_limit],
+            **kwargs,
+        )
+
+
+class QuoteDetailView(DetailView):
+    template_name = "articles/quote_detail.html"
+    context_object_name = "quote"
+
+    def get_queryset(self):
+        return (
+            Quote.objects.published()
+            .select_related("article", "speaker", "source")
+            .prefetch_related("tags")
+        )
+
+
+class CorrectionListView(ListView):
+    template_name = "articles/correction_list.html"
+    context_object_name = "corrections"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            Correction.objects.published()
+            .select_related("article")
+            .order_by("-published_at", "-pk")
+        )
+
+
+class SearchView(TemplateView):
+    template_name = "articles/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = search.parse(self.request.GET.get("q", ""))
+        return super().get_context_data(query=query, results=search.run(query), **kwargs)

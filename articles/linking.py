@@ -1,0 +1,150 @@
+"""People linked where they are mentioned: the first mention of each featured person in an
+article body becomes a link to their profile.
+
+The body is already sanitised HTML (``articles.markup.render_markdown``). Linking works on
+that HTML token by token, so it can only ever touch *text*: tags, attributes, entities and
+comments pass through byte for byte, and text inside an existing link, a heading or code is
+left alone. Names are matched as whole words with ``articles.text.word_pattern``, which
+knows that Devanagari vowel signs, virama and nukta belong to the word ("मृणांक" is found in
+"मृणांक ने" but never in "मृणांकों").
+
+Rendering is cached (Django's cache, see ``CACHES`` in settings) under a key made of the
+article's and its people's ``updated_at``, all of which the article page has already
+loaded: a cache hit costs no SQL query, and any edit to the article or to one of its people
+changes the key, so a stale body is never served.
+"""
+
+import hashlib
+from html.parser import HTMLParser
+
+from django.core.cache import cache
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.text import normalize, word_pattern
+
+__all__ = ["cache_key", "link_people", "linked_body"]
+
+# Text inside these elements is never linked: a link inside a link is invalid HTML, a link
+# in a heading breaks the outline, and code must stay exactly as written.
+_SKIP_INSIDE = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre"})
+# Void elements have no end tag, so they must not be pushed on the open-element stack.
+_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "area", "col"})
+# Bump when the output of link_people changes, so cached bodies of old code are not reused.
+_CACHE_VERSION = 1
+CACHE_TIMEOUT = 60 * 60 * 24 * 7
+
+
+def _candidates(people):
+    """(name, person) pairs, longest name first, so "मृणांक शर्मा" wins over "मृणांक"."""
+    pairs = [(normalize(name).strip(), person) for person in people for name in person.names]
+    pairs = [(name, person) for name, person in pairs if name]
+    # Stable sort: for equal lengths the people's order and the newsroom's spelling win.
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+class _Linker(HTMLParser):
+    def __init__(self, people):
+        super().__init__(convert_charrefs=False)
+        self.out = []
+        self.open = []
+        self.candidates = _candidates(people)
+        self.linked = set()
+
+    # Markup passes through unchanged, exactly as the sanitiser wrote it.
+    def handle_starttag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+        if tag not in _VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        self.out.append(f"</{tag}>")
+        if tag in self.open:
+            # Close the innermost element of that name (and anything left open inside it).
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data):
+        self.out.append(f"<!--{data}-->")
+
+    def handle_data(self, data):
+        if _SKIP_INSIDE.intersection(self.open):
+            self.out.append(data)
+        else:
+            self.out.append(self._link(data))
+
+    def _link(self, text):
+        """Return ``text`` (escaped HTML text) with first mentions wrapped in links."""
+        pieces, start = [], 0
+        while True:
+            best = None
+            for name, person in self.candidates:
+                if person.pk in self.linked:
+                    continue
+                match = word_pattern(name).search(text, start)
+                # Earliest mention wins; at the same position the longer name (sorted first).
+                if match and (best is None or match.start() < best[0].start()):
+                    best = (match, person)
+            if best is None:
+                break
+            match, person = best
+            self.linked.add(person.pk)
+            pieces.append(text[start : match.start()])
+            # The matched text is already-escaped HTML text from the sanitiser: keep it as is.
+            pieces.append(
+                format_html(
+                    '<a class="person-link" href="{}">{}</a>',
+                    person.get_absolute_url(),
+                    mark_safe(match.group()),
+                )
+            )
+            start = match.end()
+        pieces.append(text[start:])
+        return "".join(pieces)
+
+
+def link_people(body_html: str, people) -> SafeString:
+    """Return sanitised ``body_html`` with the first mention of each person linked.
+
+    Contract: ``body_html`` must be the output of ``render_markdown`` (trusted, sanitised).
+    Each person in ``people`` gets at most one link, at the first whole-word mention of any
+    of ``Person.names`` (either script, aliases included; Latin case-insensitive), outside
+    links, headings and code. Only text nodes change; everything else is kept byte for byte.
+    """
+    linker = _Linker(list(people))
+    linker.feed(str(body_html))
+    linker.close()
+    # Safe to mark: the input was sanitised HTML and we only added escaped links.
+    return mark_safe("".join(linker.out))
+
+
+def cache_key(article, people) -> str:
+    """The cache key of ``article``'s linked body: changes whenever the body or a name can."""
+    parts = [f"{article.pk}:{article.updated_at.isoformat()}"]
+    parts += sorted(f"{p.pk}:{p.updated_at.isoformat()}" for p in people)
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return f"linked-body:v{_CACHE_VERSION}:{digest}"
+
+
+def linked_body(article) -> SafeString:
+    """The article body as sanitised HTML with its featured people linked, from the cache.
+
+    Uses ``article.people.all()``: prefetch it (``for_article_page`` does), and a cache hit
+    costs no query at all.
+    """
+    people = list(article.people.all())
+    key = cache_key(article, people)
+    html = cache.get(key)
+    if html is None:
+        html = str(link_people(article.body_html, people))
+        cache.set(key, html, CACHE_TIMEOUT)
+    # Safe to mark: we put it in the cache ourselves, from link_people's output.
+    return mark_safe(html)

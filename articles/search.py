@@ -1,0 +1,351 @@
+"""Reader search over published articles, people and quotes.
+
+``parse`` turns what the reader typed into at most ``MAX_TERMS`` folded words (never an
+error: an over-long query is cut, one of only punctuation asks for a word); ``run`` returns
+ranked results per kind, ``highlight`` marks the matched words in escaped text.
+
+Matching is the same on both databases in what it promises: every word of the query must
+appear (as a word or the start of one) in the item; nukta, case and NBSP do not matter
+(text and query are compared in their ``articles.text.fold`` form); Hindi inflections
+(इस्तीफा, इस्तीफे, इस्तीफों) find each other.
+
+* PostgreSQL: full-text search. Each model has one GIN expression index (migration
+  ``0004_search``) over a weighted document: names and headlines through the ``simple``
+  configuration (names are not to be stemmed), summaries and bodies through ``hindi``
+  (Snowball's Hindi stemmer). The configuration is always named explicitly, because a
+  database's default depends on how it was created. Nukta folding happens inside the
+  indexed expression (``translate``), so stored text stays exactly as the editor wrote it.
+* SQLite (the zero-set-up desk): the published rows are scanned in Python with ``fold``
+  and a small Hindi suffix stripper, ranked by the weight of the field that matched.
+
+Both cost a constant number of queries: one per kind.
+"""
+
+from dataclasses import dataclass, field
+
+import regex
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, Func
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.markup import strip_markdown
+from articles.models import Article, Person, Quote
+from articles.text import fold
+
+__all__ = ["MAX_QUERY_LENGTH", "MAX_TERMS", "highlight", "parse", "run", "snippet"]
+
+# A search box is for words, not documents: anything longer is cut (and the reader told).
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+RESULTS_PER_KIND = 20
+
+_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_WORD_CHAR = r"[\p{L}\p{M}\p{N}\u200c\u200d\u00ad\u2060]"
+NUKTA = "\u093c"
+
+# Common Hindi inflectional endings (plural, oblique, feminine, verb), longest first. Used on
+# SQLite and for highlighting; PostgreSQL's hindi configuration has Snowball's full stemmer.
+_HINDI_SUFFIXES = sorted(
+    [
+        "ियों",
+        "ियाँ",
+        "ियां",
+        "ाओं",
+        "ाएँ",
+        "ाएं",
+        "ुओं",
+        "ुएँ",
+        "ुएं",
+        "ों",
+        "ें",
+        "ीं",
+        "ाँ",
+        "ां",
+        "ा",
+        "े",
+        "ी",
+        "ो",
+        "ि",
+        "ु",
+        "ू",
+    ],
+    key=len,
+    reverse=True,
+)
+
+
+def stem(word: str) -> str:
+    """Strip one Hindi ending from folded ``word`` (इस्तीफे → इस्तीफ), keeping at least two
+    letters; Latin words are returned unchanged."""
+    for suffix in _HINDI_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass
+class Query:
+    """What the reader asked for: ``text`` as typed (cut to ``MAX_QUERY_LENGTH``), ``terms``
+    (folded words, at most ``MAX_TERMS``, no repeats) and ``message``: "" or a code,
+    "no_words" (nothing searchable was typed) or "shortened" (the query was cut)."""
+
+    text: str = ""
+    terms: list[str] = field(default_factory=list)
+    shortened: bool = False
+    message: str = ""
+
+    def __bool__(self):
+        return bool(self.terms)
+
+    @property
+    def stems(self):
+        return [stem(term) for term in self.terms]
+
+
+def parse(raw) -> Query:
+    """Parse the ``q`` parameter. Never raises: any string (empty, punctuation only, 10,000
+    characters, control characters) gives a Query, with a message when there is nothing to
+    search for or the query was shortened."""
+    raw = str(raw or "")
+    shortened = len(raw) > MAX_QUERY_LENGTH
+    text = raw[:MAX_QUERY_LENGTH].strip()
+    terms = list(dict.fromkeys(_WORD.findall(fold(text))))
+    shortened = shortened or len(terms) > MAX_TERMS
+    query = Query(text=text, terms=terms[:MAX_TERMS], shortened=shortened)
+    # Codes, not sentences: the template words them in the reader's language.
+    if raw.strip() and not query.terms:
+        query.message = "no_words"
+    elif shortened:
+        query.message = "shortened"
+    return query
+
+
+@dataclass
+class Results:
+    articles: list = field(default_factory=list)
+    people: list = field(default_factory=list)
+    quotes: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.articles) + len(self.people) + len(self.quotes)
+
+
+def run(query: Query) -> Results:
+    """Ranked published articles, people and quotes matching every term of ``query``; at
+    most ``RESULTS_PER_KIND`` of each. Three queries, or none for an empty query."""
+    if not query:
+        return Results()
+    backend = _postgres if connection.vendor == "postgresql" else _python
+    return Results(
+        articles=backend(query, _ARTICLES),
+        people=backend(query, _PEOPLE),
+        quotes=backend(query, _QUOTES),
+    )
+
+
+# What is searched, per kind: (field, weight, PostgreSQL configuration).
+@dataclass(frozen=True)
+class _Kind:
+    queryset: object
+    fields: tuple
+    order: tuple
+
+
+def _articles():
+    return Article.objects.published().prefetch_related("people")
+
+
+def _people():
+    return Person.objects.published()
+
+
+def _quotes():
+    return Quote.objects.published().select_related("article", "speaker", "source")
+
+
+_ARTICLES = _Kind(
+    _articles,
+    (("headline", "A", "simple"), ("summary", "B", "hindi"), ("body", "C", "hindi")),
+    ("-published_at", "-pk"),
+)
+_PEOPLE = _Kind(
+    _people,
+    (
+        ("name", "A", "simple"),
+        ("name_latin", "A", "simple"),
+        ("aliases", "A", "simple"),
+        ("description", "B", "simple"),
+        ("bio", "C", "hindi"),
+    ),
+    ("name", "pk"),
+)
+_QUOTES = _Kind(
+    _quotes,
+    (("text", "A", "hindi"), ("original_text", "B", "simple")),
+    ("-article__published_at", "position"),
+)
+
+
+# PostgreSQL -----------------------------------------------------------------------------
+
+# Removes the nukta and maps the three precomposed nukta letters NFC keeps to their bases,
+# as articles.text.fold does. Must stay identical to the indexed expression in 0004_search.
+_FOLD_SQL = "translate(COALESCE({column}, ''), 'ऩऱऴ\u093c', 'नरळ')"
+
+
+class _Document(Func):
+    """The weighted tsvector of a kind: exactly the expression its GIN index was built on."""
+
+    output_field = FloatField()  # never selected; only used inside _Rank and the filter
+
+    def __init__(self, kind):
+        self.kind = kind
+        super().__init__()
+
+    def as_sql(self, compiler, connection, **extra):
+        table = compiler.quote_name_unless_alias(self.kind.queryset().model._meta.db_table)
+        parts = [
+            f"setweight(to_tsvector('{config}'::regconfig, "
+            f"{_FOLD_SQL.format(column=f'{table}.{connection.ops.quote_name(name)}')}), "
+            f"'{weight}')"
+            for name, weight, config in self.kind.fields
+        ]
+        return "(" + " || ".join(parts) + ")", []
+
+
+def _tsquery(terms):
+    """One prefix term per word, ANDed; each word matches through simple *or* hindi."""
+    return " && ".join(
+        "(to_tsquery('simple'::regconfig, %s) || to_tsquery('hindi'::regconfig, %s))" for _ in terms
+    ), [param for term in terms for param in [_quoted(term)] * 2]
+
+
+def _quoted(term):
+    # Terms are letters, marks and digits only (see parse); quoting keeps to_tsquery from
+    # reading any of them as an operator, and ":*" makes each a prefix.
+    return "'" + term.replace("'", "''") + "':*"
+
+
+class _Match(Func):
+    output_field = FloatField()
+
+    def __init__(self, kind, terms):
+        self.kind, self.terms = kind, terms
+        super().__init__()
+
+    def as_sql(self, compiler, connection, **extra):
+        document, _ = _Document(self.kind).as_sql(compiler, connection)
+        tsquery, params = _tsquery(self.terms)
+        return f"ts_rank({document}, {tsquery})", params
+
+
+class _Matches(Func):
+    output_field = BooleanField()
+
+    def __init__(self, kind, terms):
+        self.kind, self.terms = kind, terms
+        super().__init__()
+
+    def as_sql(self, compiler, connection, **extra):
+        document, _ = _Document(self.kind).as_sql(compiler, connection)
+        tsquery, params = _tsquery(self.terms)
+        return f"({document} @@ ({tsquery}))", params
+
+
+def _postgres(query, kind):
+    return list(
+        kind.queryset()
+        .filter(_Matches(kind, query.terms))
+        .annotate(rank=_Match(kind, query.terms))
+        .order_by(F("rank").desc(), *kind.order)[:RESULTS_PER_KIND]
+    )
+
+
+# SQLite and anything else -----------------------------------------------------------------
+
+_WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}
+
+
+def _python(query, kind):
+    patterns = [regex.compile(rf"(?<!{_WORD_CHAR}){regex.escape(s)}") for s in query.stems]
+    scored = []
+    for item in kind.queryset().order_by(*kind.order):
+        texts = [
+            (fold(getattr(item, name) or ""), _WEIGHTS[weight]) for name, weight, _ in kind.fields
+        ]
+        score = 0.0
+        for pattern in patterns:
+            best = max((w for text, w in texts if pattern.search(text)), default=0.0)
+            if not best:
+                break
+            score += best
+        else:
+            scored.append((score, item))
+    # Stable sort: equal scores keep the kind's own order (newest first, or by name).
+    scored.sort(key=lambda pair: -pair[0])
+    for score, item in scored:
+        item.rank = score
+    return [item for _, item in scored[:RESULTS_PER_KIND]]
+
+
+# Highlighting ------------------------------------------------------------------------------
+
+
+def _letter_pattern(char):
+    # Match a folded letter in unfolded text: any case, an optional nukta after it, and the
+    # precomposed nukta letters that NFC keeps.
+    extra = {"न": "ऩ", "र": "ऱ", "ळ": "ऴ"}.get(char)
+    core = regex.escape(char)
+    if extra:
+        core = f"(?:{core}|{extra})"
+    return f"{core}{NUKTA}?" if "\u0900" <= char <= "\u097f" else core
+
+
+def _highlighter(query):
+    stems = sorted(set(query.stems), key=len, reverse=True)
+    if not stems:
+        return None
+    alternatives = ["".join(_letter_pattern(c) for c in s) for s in stems]
+    # A stem matches at a word start and extends to the end of the word (इस्तीफ → इस्तीफे).
+    return regex.compile(
+        rf"(?<!{_WORD_CHAR})(?:{'|'.join(alternatives)}){_WORD_CHAR}*",
+        regex.IGNORECASE | regex.FULLCASE,
+    )
+
+
+def highlight(text: str, query: Query) -> SafeString:
+    """``text`` escaped, with every word matching the query wrapped in ``<mark>``.
+
+    Escaping comes first, piece by piece: only the ``<mark>`` tags we add are markup.
+    """
+    pattern = _highlighter(query)
+    text = str(text or "")
+    if pattern is None:
+        return escape(text)
+    pieces, start = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[start : match.start()]))
+        pieces.append(f"<mark>{escape(match.group())}</mark>")
+        start = match.end()
+    pieces.append(escape(text[start:]))
+    # Safe to mark: every piece of editor text above went through escape().
+    return mark_safe("".join(pieces))
+
+
+def snippet(markdown_source: str, query: Query, width: int = 240) -> SafeString:
+    """About ``width`` characters of plain text around the first match, highlighted."""
+    text = " ".join(strip_markdown(markdown_source).split())
+    pattern = _highlighter(query)
+    match = pattern.search(text) if pattern else None
+    start = max(0, match.start() - width // 3) if match else 0
+    if start:
+        # Start at a word boundary, never in the middle of a word.
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < (match.start() if match else start + 40) else start
+    piece = text[start : start + width]
+    if start + width < len(text):
+        cut = piece.rfind(" ")
+        piece = (piece[:cut] if cut > width // 2 else piece) + " …"
+    return mark_safe(("… " if start else "") + highlight(piece, query))

@@ -1,0 +1,111 @@
+import pytest
+from django.core.cache import cache
+
+from articles.linking import cache_key, link_people, linked_body
+from articles.markup import render_markdown
+from articles.tests.factories import ArticleFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mrinank():
+    return PersonFactory(
+        name="मृणांक शर्मा",
+        name_latin="Mrinank Sharma",
+        aliases="मृणांक\nशर्मा\nMrinank",
+        slug="mrinank-sharma",
+    )
+
+
+def link(markdown, *people):
+    return str(link_people(render_markdown(markdown), people))
+
+
+HREF = 'href="/people/mrinank-sharma/"'
+
+
+def test_first_mention_is_linked_once(mrinank):
+    html = link("मृणांक शर्मा ने इस्तीफा दिया। बाद में मृणांक शर्मा ने लिखा।", mrinank)
+    assert html.count(HREF) == 1
+    assert f'<a class="person-link" {HREF}>मृणांक शर्मा</a> ने' in html
+
+
+def test_longest_name_wins_at_the_same_position(mrinank):
+    html = link("मृणांक शर्मा ने कहा", mrinank)
+    assert ">मृणांक शर्मा</a>" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        ("मृणांक ने कहा", "मृणांक"),
+        ("कल शर्मा की चिट्ठी आई", "शर्मा"),
+        ("(मृणांक), बोले", "मृणांक"),
+        ("MRINANK SHARMA wrote", "MRINANK SHARMA"),
+        ("Mrinank's letter", "Mrinank"),
+    ],
+)
+def test_whole_word_mentions_with_postpositions_and_latin_are_linked(mrinank, text, linked):
+    assert f"{HREF}>{linked}</a>" in link(text, mrinank)
+
+
+@pytest.mark.parametrize("text", ["मृणांकों की बात", "अमृणांक आए", "शर्माजी आए", "Mrinanky"])
+def test_names_inside_longer_words_are_not_linked(mrinank, text):
+    assert HREF not in link(text, mrinank)
+
+
+def test_never_inside_links_headings_code_or_attributes(mrinank):
+    html = link(
+        "## मृणांक का परिचय\n\n"
+        '[मृणांक की चिट्ठी](https://example.com/मृणांक "मृणांक")\n\n'
+        "`मृणांक` और\n\n    मृणांक शर्मा\n\n"
+        "अंत में मृणांक।",
+        mrinank,
+    )
+    assert html.count(HREF) == 1
+    assert "<h2>मृणांक का परिचय</h2>" in html
+    assert "<code>मृणांक</code>" in html
+    assert f'अंत में <a class="person-link" {HREF}>मृणांक</a>।' in html
+    assert 'title="मृणांक"' in html
+
+
+def test_each_person_linked_at_their_own_first_mention(mrinank):
+    other = PersonFactory(name="राम प्रसाद", name_latin="Ram Prasad", slug="ram")
+    html = link("*राम प्रसाद* और मृणांक मिले। Ram Prasad फिर आए।", mrinank, other)
+    assert '<em><a class="person-link" href="/people/ram/">राम प्रसाद</a></em>' in html
+    assert html.count('href="/people/ram/"') == 1
+    assert html.count(HREF) == 1
+
+
+def test_markup_and_escaped_text_pass_through_unchanged(mrinank):
+    source = "a < b & c > d, <script>x</script> &amp; **bold**\n\n- one\n- two  \n  three"
+    assert link(source, mrinank) == str(render_markdown(source))
+
+
+def test_hostile_name_cannot_inject_markup():
+    person = PersonFactory(name='<b onclick="x">बुरा</b>', name_latin="", slug="bad")
+    source = 'नाम <b onclick="x">बुरा</b> है'
+    html = link(source, person)
+    assert "<b onclick" not in html
+    # The name spans escaped entities, so it is not linked: the text stays exactly as shown.
+    assert html == str(render_markdown(source))
+
+
+def test_linked_body_is_cached_and_key_changes_with_article_or_person(
+    mrinank, django_assert_num_queries
+):
+    cache.clear()
+    article = ArticleFactory(body="मृणांक ने लिखा", people=[mrinank])
+    article = type(article).objects.for_article_page().get(pk=article.pk)
+    first = linked_body(article)
+    assert HREF in first
+    key = cache_key(article, [mrinank])
+    assert cache.get(key) == str(first)
+    with django_assert_num_queries(0):
+        assert linked_body(article) == first
+    mrinank.slug = "mrinank"
+    mrinank.save()
+    article = type(article).objects.for_article_page().get(pk=article.pk)
+    assert cache_key(article, article.people.all()) != key
+    assert 'href="/people/mrinank/"' in linked_body(article)

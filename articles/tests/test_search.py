@@ -1,0 +1,138 @@
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from articles import search
+from articles.tests.factories import ArticleFactory, PersonFactory, QuoteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def find(text):
+    return search.run(search.parse(text))
+
+
+@pytest.fixture
+def newsroom():
+    mrinank = PersonFactory(
+        name="मृणांक शर्मा", name_latin="Mrinank Sharma", description="सेफ्टी रिसर्चर"
+    )
+    resignation = ArticleFactory(
+        headline="सेफगार्ड हेड का इस्तीफ़ा",
+        summary="Anthropic में हलचल",
+        body="मृणांक शर्मा ने अपने इस्तीफे की जानकारी दी।\n\nबाकी ख़बरें बाद में।",
+        people=[mrinank],
+    )
+    other = ArticleFactory(headline="मौसम का हाल", body="आज बारिश होगी।")
+    QuoteFactory(article=resignation, speaker=mrinank, text="दुनिया ख़तरे में है")
+    draft = ArticleFactory(
+        draft=True, headline="गुप्त इस्तीफा", body="मृणांक का गुप्त मसौदा", people=[mrinank]
+    )
+    QuoteFactory(article=draft, speaker=mrinank, text="गुप्त इस्तीफा बयान")
+    return {"mrinank": mrinank, "resignation": resignation, "other": other, "draft": draft}
+
+
+@pytest.mark.parametrize("q", ["इस्तीफा", "इस्तीफ़ा", "इस्तीफे", "इस्तीफों", "मृणांक", "ANTHROPIC"])
+def test_hindi_queries_find_hindi_text_with_nukta_and_inflection(newsroom, q):
+    results = find(q)
+    assert results.articles == [newsroom["resignation"]]
+
+
+def test_people_and_quotes_are_found_in_either_script(newsroom):
+    assert find("Mrinank").people == [newsroom["mrinank"]]
+    assert find("मृणांक").people == [newsroom["mrinank"]]
+    # ख़तरे (nukta, inflected) finds the quote typed as खतरा.
+    assert [q.text for q in find("खतरा").quotes] == ["दुनिया ख़तरे में है"]
+
+
+def test_every_word_must_match(newsroom):
+    assert find("मृणांक इस्तीफा").articles == [newsroom["resignation"]]
+    assert find("मृणांक बारिश").articles == []
+    assert find("बारिश").articles == [newsroom["other"]]
+
+
+def test_drafts_never_leak(newsroom):
+    results = find("गुप्त")
+    assert results.count == 0
+
+
+def test_headline_match_ranks_above_body_match():
+    body_only = ArticleFactory(headline="कुछ और", body="चुनाव की बात")
+    headline = ArticleFactory(headline="चुनाव आयोग", body="कुछ नहीं")
+    assert find("चुनाव").articles == [headline, body_only]
+
+
+@pytest.mark.parametrize("q", ["", "   ", "!!! ??? ।।", "<script>", "'\"&;--", "\x00"])
+def test_queries_without_words_get_an_answer_not_an_error(client, newsroom, q):
+    response = client.get(reverse("articles:search"), {"q": q})
+    assert response.status_code == 200
+    assert response.context["results"].count == 0
+    if q.strip() and q != "<script>":
+        assert response.context["query"].message == "no_words"
+
+
+def test_a_10000_character_query_is_cut_and_answered(client, newsroom):
+    response = client.get(reverse("articles:search"), {"q": "इस्तीफा " * 1250})
+    assert response.status_code == 200
+    query = response.context["query"]
+    assert len(query.text) <= search.MAX_QUERY_LENGTH
+    assert query.message == "shortened"
+    assert response.context["results"].articles == [newsroom["resignation"]]
+    assert len(response.content) < 60_000
+
+
+def test_matches_are_highlighted_and_everything_else_escaped():
+    query = search.parse("इस्तीफा")
+    html = str(search.highlight("<b>उनका</b> इस्तीफ़ा & इस्तीफे", query))
+    assert html == "&lt;b&gt;उनका&lt;/b&gt; <mark>इस्तीफ़ा</mark> &amp; <mark>इस्तीफे</mark>"
+
+
+def test_highlight_is_whole_word_and_case_insensitive():
+    query = search.parse("sharma")
+    assert str(search.highlight("Sharma, sharmas and Asharma", query)) == (
+        "<mark>Sharma</mark>, <mark>sharmas</mark> and Asharma"
+    )
+
+
+def test_search_page_shows_highlighted_escaped_results(client):
+    person = PersonFactory(name="<i>चुनाव</i> अधिकारी", name_latin="")
+    ArticleFactory(headline="चुनाव <b>आज</b>", body="चुनाव में **भीड़**", people=[person])
+    html = client.get(reverse("articles:search"), {"q": "चुनाव"}).content.decode()
+    assert "<mark>चुनाव</mark> &lt;b&gt;आज&lt;/b&gt;" in html
+    assert "&lt;i&gt;<mark>चुनाव</mark>&lt;/i&gt;" in html
+    assert "<b>आज" not in html and "<i>चुनाव" not in html
+
+
+def test_search_query_count_is_constant(client, django_assert_num_queries, newsroom):
+    url = reverse("articles:search")
+    # One query per kind, plus the articles' people (prefetched).
+    with django_assert_num_queries(4):
+        client.get(url, {"q": "मृणांक"})
+    for _ in range(5):
+        person = PersonFactory(name="मृणांक वर्मा")
+        article = ArticleFactory(body="मृणांक आए", people=[person, newsroom["mrinank"]])
+        QuoteFactory(article=article, speaker=person, text="मृणांक ने कहा")
+    with django_assert_num_queries(4):
+        client.get(url, {"q": "मृणांक"})
+    with django_assert_num_queries(0):
+        client.get(url, {"q": "!!!"})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_postgres_uses_the_gin_indexes_and_named_configurations(newsroom):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cfgname FROM pg_ts_config WHERE cfgname = 'hindi'")
+        assert cursor.fetchone() == ("hindi",)
+    query = search.parse("इस्तीफे")
+    for kind in (search._ARTICLES, search._PEOPLE, search._QUOTES):
+        queryset = kind.queryset().model.objects.filter(search._Matches(kind, query.terms))
+        sql, params = queryset.query.sql_with_params()
+        assert "'simple'::regconfig" in sql and "'hindi'::regconfig" in sql
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        index = {"article": "article_search_idx", "person": "person_search_idx"}.get(
+            kind.queryset().model._meta.model_name, "quote_search_idx"
+        )
+        assert index in plan, plan
