@@ -49,9 +49,13 @@ def jsonld(context, obj):
 
 
 def og_locale(language):
-    """Open Graph locale for a BCP 47 tag: "hi" gives "hi_IN", "en-GB" gives "en_GB"."""
-    primary, _, region = (language or "hi").partition("-")
-    return f"{primary.lower()}_{(region or 'IN').upper()}"
+    """Open Graph locale for a BCP 47 tag: "hi" gives "hi_IN", "en-GB" and "hi-Deva-GB" "…_GB".
+
+    India is the default region: this is an Indian newsroom.
+    """
+    primary, *subtags = (language or "hi").split("-")
+    region = next((tag for tag in subtags if len(tag) == 2 and tag.isalpha()), "IN")
+    return f"{primary.lower()}_{region.upper()}"
 
 
 def _site_feeds():

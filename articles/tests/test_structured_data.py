@@ -249,3 +249,44 @@ def test_home_advertises_rss_and_atom(client, seed):
     }
     assert head.meta["og:type"] == ["website"]
     assert head.jsonld == []
+
+
+@pytest.mark.parametrize(
+    ("language", "locale"),
+    [("hi", "hi_IN"), ("en", "en_IN"), ("en-GB", "en_GB"), ("hi-Deva-IN", "hi_IN"), ("", "hi_IN")],
+)
+def test_og_locale(language, locale):
+    from articles.templatetags.seo import og_locale
+
+    assert og_locale(language) == locale
+
+
+def test_canonical_of_a_list_keeps_only_the_page_number(rf):
+    template = Template("{% load seo %}{% page_meta title='सूची' %}")
+    request = rf.get("/people/", {"page": "2", "utm_source": "x", "q": "y"})
+    html = template.render(Context({"request": request}))
+    assert '<link rel="canonical" href="http://testserver/people/?page=2">' in html
+    assert '<meta property="og:title" content="सूची">' in html
+    first = template.render(Context({"request": rf.get("/people/", {"page": "1"})}))
+    assert '<link rel="canonical" href="http://testserver/people/">' in first
+
+
+def test_hostile_text_in_meta_tags_is_escaped(client):
+    hostile = '"><script>alert(1)</script>'
+    article = ArticleFactory(headline=hostile, summary=hostile, tags=[hostile[:30]])
+    response = client.get(article.get_absolute_url())
+    head = parse_head(response)
+    assert head.scripts == 1  # the JSON-LD only
+    assert head.meta["og:title"] == [hostile]
+    assert head.meta["twitter:description"] == [hostile]
+    assert head.meta["article:tag"] == [hostile[:30]]
+
+
+def test_tag_page_advertises_the_tags_feed(client):
+    article = ArticleFactory(tags=["इस्तीफ़ा"])
+    tag = article.tags.get()
+    head = parse_head(client.get(reverse("articles:tag-detail", kwargs={"slug": tag.slug})))
+    feeds = [link["href"] for link in head.links if link.get("rel") == "alternate"]
+    assert feeds[0] == "http://testserver" + reverse("articles:tag-feed", kwargs={"slug": tag.slug})
+    assert head.meta["og:type"] == ["website"]
+    assert head.meta["og:title"] == ["इस्तीफ़ा"]
