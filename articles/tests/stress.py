@@ -70,6 +70,8 @@ _batches = itertools.count(1)
 def build_stress_newsroom(*, people=12, quotes=16, tags=10, corrections=6, sources=4):
     """Create and return one published article carrying the given numbers of related rows.
 
+    A second, English, article features the same people and three of the tags.
+
     Every person has a Devanagari name, a Latin name, aliases in both scripts, a role, a
     bio and all three identifying links, each at its longest; every quote is in the body
     verbatim (the quote-integrity rule) and has a source; half the quotes are paraphrases,
@@ -100,7 +102,9 @@ def build_stress_newsroom(*, people=12, quotes=16, tags=10, corrections=6, sourc
                 slug=long_slug(f"-स्रोत-{batch}-{n}"),
                 kind=Source.Kind.values[n % len(Source.Kind.values)],
                 author=persons[n % len(persons)] if n % 2 == 0 and persons else None,
-                author_name="" if n % 2 == 0 else fill(LATIN_WORDS, 300, start=n),
+                author_name=""
+                if n % 2 == 0
+                else fill(LATIN_WORDS, max_length(Source, "author_name"), start=n),
                 url=long_url(Source, "url"),
                 archive_url=long_url(Source, "archive_url", "https://web.archive.org/web/"),
                 published_on=datetime.date(2026, 2, 1 + n % 28),
@@ -149,6 +153,18 @@ def build_stress_newsroom(*, people=12, quotes=16, tags=10, corrections=6, sourc
         quote.tags.set(tag_names[: n % 3 + 1])
     for person in persons:
         person.tags.set(tag_names[:2])
+    # An English story about the same people: Hindi pages that list it must mark it lang="en".
+    english = Article.objects.create(
+        headline=fill(LATIN_WORDS, max_length(Article, "headline")),
+        slug=f"english-story-{batch}",
+        summary=fill(LATIN_WORDS, 1500),
+        body=" ".join(f"{p.name_latin} spoke." for p in persons),
+        language="en",
+        status=Article.Status.PUBLISHED,
+        published_at=now - datetime.timedelta(hours=4),
+    )
+    english.people.set(persons)
+    english.tags.set(tag_names[:3])
     for n in range(corrections):
         Correction.objects.create(
             article=article,
