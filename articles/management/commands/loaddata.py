@@ -1,0 +1,41 @@
+"""Django's loaddata, with errors that say what is wrong in a hand-written fixture.
+
+Loading stays all-or-nothing (Django wraps it in one transaction); only the messages
+change. Django defers a natural-key reference it cannot resolve, in case the target comes
+later in the file, so a quote whose speaker does not exist reaches the database as a bare
+NOT NULL failure; and a file that is not valid JSON is reported with an empty reason.
+"""
+
+from django.core.management.commands import loaddata
+from django.core.serializers.base import DeserializationError
+
+
+class Command(loaddata.Command):
+    def load_label(self, fixture_label):
+        try:
+            super().load_label(fixture_label)
+        except DeserializationError as error:
+            cause = error.__cause__
+            if cause is not None and str(cause) not in str(error):
+                error.args = (f"{error.args[0]}{cause}",)
+            raise
+
+    def save_obj(self, obj):
+        for field, key in obj.deferred_fields.items():
+            required = field.many_to_one and not field.null
+            # A target saved earlier in this load would have been found already, so an
+            # unresolved required reference can only be a missing row.
+            if required and not self._exists(field.related_model, key):
+                raise DeserializationError(
+                    f"{obj.object._meta.label} refers to {field.name} {key!r}, but no "
+                    f"{field.related_model._meta.label} has that natural key."
+                )
+        return super().save_obj(obj)
+
+    def _exists(self, model, key):
+        manager = model._default_manager.db_manager(self.using)
+        try:
+            manager.get_by_natural_key(*key)
+        except model.DoesNotExist:
+            return False
+        return True
