@@ -18,6 +18,9 @@ urlpatterns = [
     path("quotes/<int:pk>/", views.QuoteDetailView.as_view(), name="quote-detail"),
     path("corrections/", views.CorrectionListView.as_view(), name="correction-list"),
     path("search/", views.SearchView.as_view(), name="search"),
+    # Unpublished articles for the desk (noindex): staff preview and secret share links.
+    path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article-preview"),
+    path("share/<str:token>/", views.SharedArticleView.as_view(), name="share"),
     # Machine-readable site: feeds, sitemaps, robots.txt (articles/feeds.py, sitemaps.py).
     path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed-rss"),
     path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),

@@ -2,10 +2,15 @@
 what a page loads from their for_*() methods, linking from articles.linking, search from
 articles.search and the people index order from articles.collation."""
 
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import collation, search
+from articles import collation, publishing, search
 from articles.linking import linked_body
 from articles.models import Article, Correction, Person, Quote, Tag
 
@@ -142,3 +147,47 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         query = search.parse(self.request.GET.get("q", ""))
         return super().get_context_data(query=query, results=search.run(query), **kwargs)
+
+
+# Drafts for the desk: staff preview and secret share links (articles/publishing.py) -----
+
+
+class UnpublishedArticleMixin:
+    """The article page for a reader who is not the public: a banner, and never indexed.
+
+    noindex goes both into the page (``<meta name="robots">``, via the ``noindex`` context
+    flag read by base.html) and into an ``X-Robots-Tag`` header. ``no-referrer`` keeps a
+    share link's secret token out of the Referer header of links clicked in the draft.
+    """
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, noindex=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        header, value = publishing.NOINDEX_HEADER
+        response[header] = value
+        response["Referrer-Policy"] = "no-referrer"
+        add_never_cache_headers(response)
+        return response
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class ArticlePreviewView(UnpublishedArticleMixin, ArticleDetailView):
+    """Staff only: any article, draft or scheduled, in the site's own design."""
+
+    def get_queryset(self):
+        if not self.request.user.has_perm("articles.view_article"):
+            raise PermissionDenied
+        return Article.objects.for_article_page()
+
+
+class SharedArticleView(UnpublishedArticleMixin, ArticleDetailView):
+    """Anyone holding an active share link reads that one article; revoked links are 404."""
+
+    def get(self, request, *args, **kwargs):
+        self.object = publishing.article_for_share_token(kwargs["token"])
+        if self.object.is_public:
+            # Published since it was shared: send the reader to the real page.
+            return redirect(self.object)
+        return self.render_to_response(self.get_context_data(object=self.object))

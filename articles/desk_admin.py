@@ -1,0 +1,232 @@
+"""The editors' desk rules in the admin: history, corrections, quote integrity, publishing, roles.
+
+Mixins that articles/admin.py puts on its ModelAdmins, plus the share-link admin. The rules
+themselves live in articles/forms.py, articles/integrity.py and articles/publishing.py.
+
+History: SimpleHistoryAdmin adds a "History" page per object listing every version (who,
+when, and a field-by-field "Changes" column, old → new) and lets an editor revert to an
+earlier version through the same form and rules as an ordinary edit.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles import integrity, publishing
+from articles.forms import ArticleAdminForm, QuoteAdminForm, QuoteInlineFormSet
+from articles.models import Article, ShareLink
+
+CHANGE_REASON_MAX = 100  # simple-history's history_change_reason column
+
+
+def _change_reason(form):
+    """What the history's "change reason" column says about a story edit."""
+    text = form.cleaned_data.get("correction_text")
+    if text:
+        kind = form.cleaned_data.get("correction_kind")
+        reason = f"{kind}: {text}"
+        return reason if len(reason) <= CHANGE_REASON_MAX else reason[: CHANGE_REASON_MAX - 1] + "…"
+    if form.cleaned_data.get("minor_edit"):
+        return str(_("minor edit: no change in meaning"))
+    return None
+
+
+def _record_note(obj, form, article):
+    text = form.cleaned_data.get("correction_text")
+    if text:
+        publishing.record_correction(article, kind=form.cleaned_data["correction_kind"], text=text)
+
+
+def _is_reporter_locked(request, article):
+    """Reporters may not touch a published (or scheduled) article, nor its quotes."""
+    return (
+        article is not None
+        and article.status == Article.Status.PUBLISHED
+        and not publishing.can_publish(request.user)
+    )
+
+
+class DeskHistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin that lets only those who may change an object restore a version.
+
+    simple-history checks view permission before showing an old version but saves a POST
+    to it without checking change permission; a reporter could otherwise "restore" a
+    published article.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ArticleDeskMixin(DeskHistoryAdmin):
+    """History, the correction rule, publish checks, role limits and the preview link."""
+
+    form = ArticleAdminForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.can_publish = publishing.can_publish(request.user)
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        if _is_reporter_locked(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting is an editor's call, whatever else a custom group was given.
+        if not publishing.can_publish(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def view_on_site(self, obj):
+        return publishing.view_on_site_url(obj)
+
+    @admin.display(description=_("publication"), ordering="published_at")
+    def publication_state(self, obj):
+        if obj.is_scheduled:
+            return _("scheduled")
+        return obj.get_status_display()
+
+    def save_model(self, request, obj, form, change):
+        reason = _change_reason(form)
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+        _record_note(obj, form, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            article = self.get_object(request, object_id)
+            if article is not None:
+                for problem in integrity.article_problems(article):
+                    messages.warning(request, problem)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class QuoteInlineDeskMixin:
+    """The quote inline: publish checks and correction rule (articles.forms), role limits."""
+
+    formset = QuoteInlineFormSet
+
+    def has_add_permission(self, request, obj=None):
+        if _is_reporter_locked(request, obj):
+            return False
+        return super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if _is_reporter_locked(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if _is_reporter_locked(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    """Quotes with an integrity problem (not verbatim in the body, or no source)."""
+
+    title = _("integrity")
+    parameter_name = "integrity"
+
+    def lookups(self, request, model_admin):
+        return [("problems", _("needs attention")), ("ok", _("no problems"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "problems":
+            return integrity.quotes_needing_attention(queryset)
+        if self.value() == "ok":
+            return queryset.exclude(pk__in=integrity.quotes_needing_attention(queryset))
+        return queryset
+
+
+class QuoteDeskMixin(DeskHistoryAdmin):
+    """History, integrity column and filter, correction rule and role limits for quotes.
+
+    The integrity column reads the article body, so the admin's list_select_related must
+    include "article" (it does: one query for the page).
+    """
+
+    form = QuoteAdminForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.can_publish = publishing.can_publish(request.user)
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and _is_reporter_locked(request, obj.article):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not publishing.can_publish(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("integrity"))
+    def integrity_status(self, obj):
+        problems = integrity.quote_problems(obj)
+        if not problems:
+            return format_html('<span class="integrity-ok">{}</span>', _("OK"))
+        return format_html('<strong class="integrity-problem">{}</strong>', "; ".join(problems))
+
+    def save_model(self, request, obj, form, change):
+        reason = _change_reason(form)
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+        _record_note(obj, form, obj.article)
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    """Secret links to drafts: create one per person you share with, revoke when done."""
+
+    list_display = ["article", "note", "share_url", "created_by", "created_at", "is_active"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["article", "created_by"]
+    search_fields = ["article__headline", "note"]
+    autocomplete_fields = ["article"]
+    fields = ["article", "note", "share_url", "created_by", "created_at", "revoked_at"]
+    readonly_fields = ["share_url", "created_by", "created_at", "revoked_at"]
+    actions = ["revoke"]
+
+    @admin.display(description=_("link"))
+    def share_url(self, obj):
+        if obj.pk is None:
+            return _("Save to make the link.")
+        if not obj.is_active:
+            return _("revoked")
+        return format_html('<a href="{0}" class="share-url">{0}</a>', obj.get_absolute_url())
+
+    @admin.display(description=_("active"), boolean=True)
+    def is_active(self, obj):
+        return obj.is_active
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Revoke the selected share links"), permissions=["change"])
+    def revoke(self, request, queryset):
+        links = list(queryset.active())
+        for link in links:
+            link.revoke()
+        self.message_user(
+            request,
+            ngettext("%(count)d link revoked.", "%(count)d links revoked.", len(links))
+            % {"count": len(links)},
+            messages.SUCCESS,
+        )
