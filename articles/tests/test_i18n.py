@@ -89,6 +89,24 @@ def test_reader_can_switch_to_english_and_back_without_javascript(client):
 
 
 @pytest.mark.django_db
+def test_browser_language_does_not_override_hindi_but_the_readers_choice_does(client):
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    assert '<html lang="hi"' in client.get("/", **english_browser).content.decode()
+    for forged in ["fr", "xx", "en-GB", "../../etc"]:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = forged
+        expected = "en" if forged == "en-GB" else "hi"
+        assert f'<html lang="{expected}"' in client.get("/").content.decode(), forged
+
+
+@pytest.mark.django_db
+def test_admin_keeps_following_the_browser_language(client):
+    response = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="en"' in response.content.decode()
+    response = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="hi")
+    assert '<html lang="hi"' in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_language_switcher_is_a_plain_form(client):
     html = client.get("/").content.decode()
     form = html[html.index('<form class="language-switcher"') :]

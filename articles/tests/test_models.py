@@ -179,7 +179,9 @@ def test_str_and_urls():
     assert unquote(article.get_absolute_url()) == normalize("/articles/इस्तीफ़ा/")
     quote = QuoteFactory(article=article, speaker=person, text="बहुत मुश्किल है")
     assert str(quote) == "मृणांक शर्मा: बहुत मुश्किल है"
-    assert unquote(quote.get_absolute_url()) == normalize("/articles/इस्तीफ़ा/#quote-1")
+    # A quote has a page of its own; get_article_url is its place in the article.
+    assert quote.get_absolute_url() == f"/quotes/{quote.pk}/"
+    assert unquote(quote.get_article_url()) == normalize("/articles/इस्तीफ़ा/#quote-1")
 
 
 def test_person_names_lists_every_spelling_once():
