@@ -26,6 +26,7 @@ node_modules/.installed: package.json package-lock.json
 setup: $(BIN)/.installed
 
 run: setup
+	$(RUN_ENV) $(BIN)/python manage.py compilecatalogues
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py loaddata seed
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -48,6 +49,7 @@ format: setup
 	$(BIN)/ruff format .
 
 test: setup node_modules/.installed lint
+	$(TEST_ENV) $(BIN)/python manage.py compilecatalogues
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 

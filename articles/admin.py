@@ -1,12 +1,215 @@
-from django.contrib import admin
+"""The editors' desk: the Django admin for articles, people, quotes, sources and tags.
 
-from articles.models import Article, Correction, Person, Quote, Source, Tag
+Every changelist runs a constant number of queries (list_select_related, prefetches and
+filters that read one query each); tag fields are comma-separated inputs with autocomplete
+that never create a near-duplicate tag (articles.widgets.TagsField).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from taggit.managers import TaggableManager
+
+from articles import tags
+from articles.desk_admin import (
+    ArticleDeskMixin,
+    DeskHistoryAdmin,
+    NeedsAttentionFilter,
+    QuoteDeskMixin,
+    QuoteInlineDeskMixin,
+)
+from articles.models import (
+    Article,
+    ArticleTag,
+    Correction,
+    Person,
+    PersonTag,
+    Quote,
+    QuoteTag,
+    SlugRedirect,
+    Source,
+    Tag,
+    unique_slug,
+)
+from articles.redirects import record_slug_change
+from articles.text import fold, normalize
+from articles.widgets import SingleTagField, TagsField
+
+# Django's URLify (admin/js/urlify.js) drops Devanagari vowel signs; this file, loaded after
+# it on every form with prepopulated fields, replaces it with our slugify rules.
+# Listing Django's file first tells Media merging the order to keep.
+URLIFY_JS = ["admin/js/urlify.js", "articles/admin/urlify.js"]
 
 
-class QuoteInline(admin.StackedInline):
+class SlugOptionalMixin:
+    """Slug fields may be left empty: the model's save() makes one from the name."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            # An address typed without a scheme is taken as https (Django 6's default).
+            kwargs.setdefault("assume_scheme", "https")
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and field is not None:
+            field.required = False
+            field.help_text = _("Filled in from the name as you type; leave empty to make one.")
+        return field
+
+
+class NFCSearchMixin:
+    """Search terms are NFC-normalised like the stored text, so any input form matches."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, normalize(search_term))
+
+
+# Tagging ------------------------------------------------------------------------------
+
+
+class TagListFilter(admin.SimpleListFilter):
+    """Filter by a tag used on this model; the choices cost one query."""
+
+    title = _("tag")
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        links = model_admin.model._meta.get_field("tags").remote_field.through
+        used = Tag.objects.filter(pk__in=links.objects.values("tag")).only("name", "slug")
+        return [(tag.slug, tag.name) for tag in used]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            # One link per (item, tag): the join cannot duplicate rows.
+            return queryset.filter(tag_links__tag__slug=self.value())
+        return queryset
+
+
+def action_page(model_admin, request, queryset, *, form, action, title, submit_label):
+    """The intermediate page of a bulk action that needs one more answer (which tag?).
+
+    Posts back to the changelist with the same selection (or "all"), the action and
+    ``apply``, so the action runs again, this time with a bound form.
+    """
+    opts = model_admin.model._meta
+    count = queryset.count()
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "subtitle": None,
+        "opts": opts,
+        "form": form,
+        "media": model_admin.media + form.media,
+        "queryset": queryset[:50],
+        "count": count,
+        "selected_text": ngettext(
+            "%(count)d %(name)s selected:", "%(count)d %(name)s selected:", count
+        )
+        % {
+            "count": count,
+            "name": opts.verbose_name if count == 1 else opts.verbose_name_plural,
+        },
+        "action": action,
+        "submit_label": submit_label,
+        "select_across": request.POST.get("select_across", "0"),
+        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/articles/tag_action.html", context)
+
+
+class TagActionForm(forms.Form):
+    tag = SingleTagField(label=_("Tag"))
+
+    def __init__(self, *args, must_exist=False, **kwargs):
+        self.must_exist = must_exist
+        super().__init__(*args, **kwargs)
+
+    def clean_tag(self):
+        name = self.cleaned_data["tag"]
+        existing = tags.find_tag(name)
+        if self.must_exist and existing is None:
+            raise forms.ValidationError(
+                _("There is no tag “%(name)s”."), code="no_such_tag", params={"name": name}
+            )
+        return existing or name
+
+
+class TaggedAdminMixin:
+    """Tag editing, the tag column and filter, and the bulk add/remove tag actions."""
+
+    formfield_overrides = {TaggableManager: {"form_class": TagsField}}
+    actions = ["add_tag", "remove_tag"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description=_("tags"))
+    def tag_list(self, obj):
+        return ", ".join(sorted(tag.name for tag in obj.tags.all()))
+
+    @admin.action(description=_("Add a tag to the selected items"), permissions=["change"])
+    def add_tag(self, request, queryset):
+        return self._tag_action(request, queryset, "add_tag")
+
+    @admin.action(description=_("Remove a tag from the selected items"), permissions=["change"])
+    def remove_tag(self, request, queryset):
+        return self._tag_action(request, queryset, "remove_tag")
+
+    def _tag_action(self, request, queryset, action):
+        adding = action == "add_tag"
+        form = TagActionForm(
+            request.POST if "apply" in request.POST else None, must_exist=not adding
+        )
+        if form.is_valid():
+            with transaction.atomic():
+                tag = form.cleaned_data["tag"]
+                if adding:
+                    tag = tag if isinstance(tag, Tag) else tags.get_or_create_tag(tag)
+                    count = tags.add_tag(queryset, tag)
+                    message = ngettext(
+                        "Tag “%(tag)s” added to %(count)d item.",
+                        "Tag “%(tag)s” added to %(count)d items.",
+                        count,
+                    )
+                else:
+                    count = tags.remove_tag(queryset, tag)
+                    message = ngettext(
+                        "Tag “%(tag)s” removed from %(count)d item.",
+                        "Tag “%(tag)s” removed from %(count)d items.",
+                        count,
+                    )
+            self.message_user(
+                request, message % {"tag": tag.name, "count": count}, messages.SUCCESS
+            )
+            return None
+        return action_page(
+            self,
+            request,
+            queryset,
+            form=form,
+            action=action,
+            title=_("Add a tag") if adding else _("Remove a tag"),
+            submit_label=_("Add tag") if adding else _("Remove tag"),
+        )
+
+
+# Inlines ------------------------------------------------------------------------------
+
+
+class QuoteInline(QuoteInlineDeskMixin, admin.StackedInline):
     model = Quote
     extra = 0
     autocomplete_fields = ["speaker", "source"]
+    formfield_overrides = TaggedAdminMixin.formfield_overrides
     fields = [
         "position",
         "speaker",
@@ -16,6 +219,7 @@ class QuoteInline(admin.StackedInline):
         "said_on",
         "original_text",
         "original_language",
+        "tags",
     ]
 
 
@@ -24,36 +228,163 @@ class CorrectionInline(admin.StackedInline):
     extra = 0
 
 
+# Articles -----------------------------------------------------------------------------
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status", "published_at", "language", "updated_at"]
-    list_filter = ["status", "language", "published_at"]
-    search_fields = ["headline", "summary", "slug"]
+class ArticleAdmin(SlugOptionalMixin, NFCSearchMixin, TaggedAdminMixin, ArticleDeskMixin):
+    list_display = [
+        "headline",
+        "publication_state",
+        "published_at",
+        "language",
+        "tag_list",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        "language",
+        "published_at",
+        TagListFilter,
+        ("people", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["headline", "summary", "body", "slug", "people__name", "people__name_latin"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["people", "sources"]
+    prepopulated_fields = {"slug": ["headline"]}
     inlines = [QuoteInline, CorrectionInline]
+
+    class Media:
+        js = URLIFY_JS
+
+    def save_model(self, request, obj, form, change):
+        old = Article.objects.filter(pk=obj.pk).values("slug", "status").first() if change else None
+        super().save_model(request, obj, form, change)
+        # A published article's old URL may be in readers' hands: keep it working.
+        if old and old["status"] == Article.Status.PUBLISHED:
+            record_slug_change(SlugRedirect.Kind.ARTICLE, old["slug"], obj.slug)
+
+
+# People -------------------------------------------------------------------------------
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_latin", "description", "updated_at"]
+class PersonAdmin(SlugOptionalMixin, NFCSearchMixin, TaggedAdminMixin, DeskHistoryAdmin):
+    list_display = ["name", "name_latin", "description", "tag_list", "updated_at"]
+    list_filter = [TagListFilter]
     search_fields = ["name", "name_latin", "aliases", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["quote_links", "article_links"]
+
+    class Media:
+        js = URLIFY_JS
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f not in self.readonly_fields]
+        # The record of someone's quotes and articles exists only once they do.
+        return [*fields, *self.readonly_fields] if obj else fields
+
+    @admin.display(description=_("quotes"))
+    def quote_links(self, obj):
+        quotes = obj.quotes.select_related("article").order_by("article__headline", "position")
+        if not quotes:
+            return _("No quotes yet.")
+        return format_html(
+            "<ul class='person-record'>{}</ul>",
+            format_html_join(
+                "",
+                "<li><a href='{}' lang='{}'>{}</a> ({}: <a href='{}' lang='{}'>{}</a>)</li>",
+                (
+                    (
+                        reverse("admin:articles_quote_change", args=[quote.pk]),
+                        quote.article.language,
+                        quote.text if len(quote.text) <= 120 else quote.text[:119] + "…",
+                        quote.get_kind_display(),
+                        reverse("admin:articles_article_change", args=[quote.article_id]),
+                        quote.article.language,
+                        quote.article.headline,
+                    )
+                    for quote in quotes
+                ),
+            ),
+        )
+
+    @admin.display(description=_("articles"))
+    def article_links(self, obj):
+        articles = obj.articles.order_by("-published_at", "-pk")
+        if not articles:
+            return _("In no article yet.")
+        return format_html(
+            "<ul class='person-record'>{}</ul>",
+            format_html_join(
+                "",
+                "<li><a href='{}' lang='{}'>{}</a> ({})</li>",
+                (
+                    (
+                        reverse("admin:articles_article_change", args=[article.pk]),
+                        article.language,
+                        article.headline,
+                        article.get_status_display(),
+                    )
+                    for article in articles
+                ),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        old_slug = Person.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if change:
+            record_slug_change(SlugRedirect.Kind.PERSON, old_slug, obj.slug)
+
+
+# Sources ------------------------------------------------------------------------------
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SlugOptionalMixin, NFCSearchMixin, DeskHistoryAdmin):
     list_display = ["title", "kind", "attribution", "published_on"]
     list_filter = ["kind"]
-    search_fields = ["title", "author_name", "author__name", "notes"]
+    list_select_related = ["author"]
+    search_fields = ["title", "author_name", "author__name", "author__name_latin", "notes"]
     autocomplete_fields = ["author", "based_on"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    class Media:
+        js = URLIFY_JS
+
+
+# Quotes -------------------------------------------------------------------------------
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "speaker", "article", "kind", "source"]
-    list_filter = ["kind"]
+class QuoteAdmin(NFCSearchMixin, TaggedAdminMixin, QuoteDeskMixin):
+    list_display = [
+        "__str__",
+        "speaker",
+        "article",
+        "kind",
+        "source",
+        "integrity_status",
+        "tag_list",
+    ]
+    list_filter = [
+        NeedsAttentionFilter,
+        "kind",
+        ("speaker", admin.RelatedOnlyFieldListFilter),
+        ("article", admin.RelatedOnlyFieldListFilter),
+        ("source", admin.RelatedOnlyFieldListFilter),
+        TagListFilter,
+    ]
     list_select_related = ["speaker", "article", "source"]
-    search_fields = ["text", "speaker__name", "speaker__name_latin"]
+    search_fields = [
+        "text",
+        "original_text",
+        "speaker__name",
+        "speaker__name_latin",
+        "speaker__aliases",
+        "article__headline",
+    ]
     autocomplete_fields = ["speaker", "article", "source"]
 
 
@@ -62,10 +393,159 @@ class CorrectionAdmin(admin.ModelAdmin):
     list_display = ["article", "kind", "published_at"]
     list_filter = ["kind"]
     list_select_related = ["article"]
+    search_fields = ["text", "article__headline"]
     autocomplete_fields = ["article"]
 
 
+# Tags ---------------------------------------------------------------------------------
+
+
+class TagForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+    def clean_name(self):
+        name = tags.clean_tag_name(self.cleaned_data["name"])
+        twin = tags.tags_by_fold(Tag.objects.exclude(pk=self.instance.pk)).get(fold(name))
+        if twin is not None:
+            raise forms.ValidationError(
+                _("The tag “%(name)s” already exists: merge the tags instead."),
+                code="near_duplicate",
+                params={"name": twin.name},
+            )
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("name"):
+            cleaned["slug"] = unique_slug(Tag, cleaned["name"], exclude_pk=self.instance.pk)
+        return cleaned
+
+
+class MergeTagsForm(forms.Form):
+    target = SingleTagField(
+        label=_("Merge into"),
+        help_text=_("An existing tag; the selected tags are merged into it and deleted."),
+    )
+
+    def clean_target(self):
+        name = self.cleaned_data["target"]
+        tag = tags.find_tag(name)
+        if tag is None:
+            raise forms.ValidationError(
+                _("There is no tag “%(name)s”."), code="no_such_tag", params={"name": name}
+            )
+        return tag
+
+
+def _count(links):
+    """Subquery: how many ``links`` rows point at the outer tag (no join blow-up)."""
+    return Coalesce(
+        Subquery(
+            links.objects.filter(tag=OuterRef("pk"))
+            .order_by()
+            .values("tag")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+class TagAdmin(SlugOptionalMixin, NFCSearchMixin, admin.ModelAdmin):
+    form = TagForm
+    list_display = ["name", "slug", "article_count", "person_count", "quote_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge_tags"]
+
+    class Media:
+        js = URLIFY_JS
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                article_count=_count(ArticleTag),
+                person_count=_count(PersonTag),
+                quote_count=_count(QuoteTag),
+            )
+        )
+
+    @admin.display(description=_("articles"), ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
+
+    @admin.display(description=_("people"), ordering="person_count")
+    def person_count(self, obj):
+        return obj.person_count
+
+    @admin.display(description=_("quotes"), ordering="quote_count")
+    def quote_count(self, obj):
+        return obj.quote_count
+
+    def get_urls(self):
+        return [
+            path(
+                "autocomplete/",
+                self.admin_site.admin_view(self.autocomplete_view),
+                name="articles_tag_autocomplete",
+            ),
+            *super().get_urls(),
+        ]
+
+    def can_tag(self, request):
+        """Whoever may see tags or edit anything tagged may look tags up."""
+        user = request.user
+        return self.has_view_permission(request) or any(
+            user.has_perm(f"articles.{action}_{model}")
+            for action in ("add", "change")
+            for model in ("article", "person", "quote")
+        )
+
+    def autocomplete_view(self, request):
+        """JSON list of existing tags matching ``?term=`` (fold-aware), for the tag widget."""
+        if not self.can_tag(request):
+            raise PermissionDenied
+        results = tags.search_tags(request.GET.get("term", "")[:200])
+        return JsonResponse({"results": [{"name": tag.name, "slug": tag.slug} for tag in results]})
+
+    def has_merge_permission(self, request):
+        return request.user.has_perm("articles.merge_tags") and self.has_delete_permission(request)
+
+    @admin.action(description=_("Merge the selected tags into another"), permissions=["merge"])
+    def merge_tags(self, request, queryset):
+        form = MergeTagsForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            sources = list(queryset.exclude(pk=target.pk))
+            tags.merge_tags(sources, target)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d tag merged into “%(tag)s”.",
+                    "%(count)d tags merged into “%(tag)s”.",
+                    len(sources),
+                )
+                % {"count": len(sources), "tag": target.name},
+                messages.SUCCESS,
+            )
+            return None
+        return action_page(
+            self,
+            request,
+            queryset,
+            form=form,
+            action="merge_tags",
+            title=_("Merge tags"),
+            submit_label=_("Merge"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        old_slug = Tag.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if change:
+            record_slug_change(SlugRedirect.Kind.TAG, old_slug, obj.slug)

@@ -721,3 +721,43 @@ class ShareLink(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+# Old slugs ----------------------------------------------------------------------------
+
+
+class SlugRedirectQuerySet(models.QuerySet):
+    def target(self, kind, old_slug):
+        """The current slug for a page of ``kind`` once at ``old_slug``, or None (one query)."""
+        return self.filter(kind=kind, old_slug=old_slug).values_list("new_slug", flat=True).first()
+
+
+class SlugRedirect(models.Model):
+    """An old public slug of an article, person or tag, and the slug it now answers to.
+
+    Written only by articles.redirects.record_slug_change (called from the admin's save and
+    from tag merges), read by articles.middleware.SlugRedirectFallbackMiddleware.
+    """
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("article")
+        PERSON = "person", _("person")
+        TAG = "tag", _("tag")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    old_slug = SlugField(_("old slug"), max_length=SLUG_MAX_LENGTH)
+    new_slug = SlugField(_("new slug"), max_length=SLUG_MAX_LENGTH)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SlugRedirectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "old_slug"]
+        verbose_name = _("old slug")
+        verbose_name_plural = _("old slugs")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "old_slug"], name="unique_slug_redirect")
+        ]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.new_slug}"

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the final 404: old article/person/tag slugs redirect to the new ones.
+    "articles.middleware.SlugRedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

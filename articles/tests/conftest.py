@@ -8,6 +8,15 @@ from django.test import override_settings
 
 
 @pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """Compile the translation catalogues (.mo files are git-ignored build products)."""
+    call_command("compilecatalogues")
+    # Changing LOCALE_PATHS makes Django drop any catalogue it loaded before the .mo existed.
+    with override_settings(LOCALE_PATHS=list(settings.LOCALE_PATHS)):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory):
     """Collect static files once, so pages render with the real hashed, compressed names."""
     root = tmp_path_factory.mktemp("staticfiles")

@@ -1,0 +1,634 @@
+"""The editors' admin: tagging, finding things, slugs and old URLs, language."""
+
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article, Person, Quote, SlugRedirect, Tag
+from articles.tests.factories import (
+    ArticleFactory,
+    PersonFactory,
+    QuoteFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+AUTOCOMPLETE = "admin:articles_tag_autocomplete"
+
+
+# Helpers ------------------------------------------------------------------------------
+
+
+class _FormScraper(HTMLParser):
+    """Collects what a browser would submit from the page's main form (#…_form)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self.in_form, self.textarea, self.select = [], False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id", "").endswith("_form"):
+            self.in_form = True
+        if not self.in_form or (not attrs.get("name") and tag != "option"):
+            return
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "file", "image"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            self.data.append(
+                [attrs["name"], attrs.get("value", "on" if kind == "checkbox" else "")]
+            )
+        elif tag == "textarea":
+            self.textarea = [attrs["name"], ""]
+            self.data.append(self.textarea)
+        elif tag == "select":
+            self.select = attrs["name"]
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.data.append([self.select, attrs.get("value", "")])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "textarea":
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+
+def form_data(response, **changes):
+    """The admin form on ``response`` as a browser would post it, with ``changes``."""
+    scraper = _FormScraper()
+    scraper.feed(response.content.decode())
+    data = {}
+    for name, value in scraper.data:
+        if name in data:
+            data[name] = [*([data[name]] if isinstance(data[name], str) else data[name]), value]
+        else:
+            # A textarea's first newline belongs to the markup, not the value.
+            data[name] = value[1:] if value.startswith("\n") else value
+    data.update(changes)
+    return data
+
+
+def user_with(*codenames, staff=True):
+    user = User.objects.create_user(
+        f"user{User.objects.count()}", password="x-pass-123", is_staff=staff
+    )
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+    )
+    return user
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """The admin in English unless a test asks for Hindi (the site's default)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@pytest.fixture
+def editor(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+# The tag endpoint ---------------------------------------------------------------------
+
+
+def test_autocomplete_anonymous_is_sent_to_log_in(client):
+    response = client.get(reverse(AUTOCOMPLETE), {"term": "ai"})
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_autocomplete_non_staff_is_sent_to_log_in(client):
+    client.force_login(user_with("view_tag", staff=False))
+    assert client.get(reverse(AUTOCOMPLETE), {"term": "ai"}).status_code == 302
+
+
+def test_autocomplete_staff_without_permission_is_refused(client):
+    Tag.objects.create(name="AI सेफ्टी")
+    client.force_login(user_with("view_source"))
+    response = client.get(reverse(AUTOCOMPLETE), {"term": "ai"})
+    assert response.status_code == 403
+    assert "सेफ्टी" not in response.content.decode()
+
+
+@pytest.mark.parametrize("codename", ["view_tag", "change_article", "add_person", "change_quote"])
+def test_autocomplete_for_whoever_may_tag(client, codename):
+    Tag.objects.create(name="AI सेफ्टी")
+    client.force_login(user_with(codename))
+    response = client.get(reverse(AUTOCOMPLETE), {"term": "ai"})
+    assert response.status_code == 200
+    assert response.json() == {"results": [{"name": "AI सेफ्टी", "slug": "ai-सेफ्टी"}]}
+
+
+def test_autocomplete_is_fold_aware(editor):
+    for name in ["AI सेफ्टी", "इस्तीफ़ा", "OpenAI", "कविता"]:
+        Tag.objects.create(name=name)
+
+    def names(term):
+        response = editor.get(reverse(AUTOCOMPLETE), {"term": term})
+        return [result["name"] for result in response.json()["results"]]
+
+    assert names("ai") == ["AI सेफ्टी", "OpenAI"]
+    assert names("AI\u00a0से") == ["AI सेफ्टी"]
+    assert names("इस्तीफा") == ["इस्तीफ़ा"]
+    assert names("इस्तीफ\u093c") == ["इस्तीफ़ा"]
+    assert names("") == []
+    assert names("क" * 5000) == []
+
+
+def test_autocomplete_costs_a_constant_number_of_queries(editor, django_assert_num_queries):
+    for n in range(30):
+        Tag.objects.create(name=f"टैग {n}")
+    # session, user, tags
+    with django_assert_num_queries(3):
+        editor.get(reverse(AUTOCOMPLETE), {"term": "टैग"})
+
+
+# Tag fields on the change forms -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("factory", "url_name"),
+    [
+        (ArticleFactory, "admin:articles_article_change"),
+        (PersonFactory, "admin:articles_person_change"),
+        (QuoteFactory, "admin:articles_quote_change"),
+    ],
+)
+def test_change_forms_have_the_tag_autocomplete(editor, factory, url_name):
+    item = factory()
+    item.tags.add("AI सेफ्टी")
+    html = editor.get(reverse(url_name, args=[item.pk])).content.decode()
+    assert f'data-tag-autocomplete="{reverse(AUTOCOMPLETE)}"' in html
+    assert 'value="AI सेफ्टी"' in html
+    assert "articles/admin/tags." in html
+
+
+def test_saving_an_article_reuses_the_existing_tag(editor):
+    existing = Tag.objects.create(name="AI सेफ्टी")
+    article = ArticleFactory(draft=True)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(editor.get(url), tags="ai\u00a0सेफ्टी, इस्तीफा")
+    response = editor.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert sorted(t.name for t in article.tags.all()) == ["AI सेफ्टी", "इस्तीफा"]
+    assert Tag.objects.count() == 2
+    assert article.tags.get(name="AI सेफ्टी") == existing
+
+
+def test_saving_a_person_reuses_the_existing_tag(editor):
+    Tag.objects.create(name="इस्तीफ़ा")
+    person = PersonFactory()
+    url = reverse("admin:articles_person_change", args=[person.pk])
+    response = editor.post(url, form_data(editor.get(url), tags="इस्तीफा"))
+    assert response.status_code == 302
+    assert [t.name for t in person.tags.all()] == ["इस्तीफ़ा"]
+    assert Tag.objects.count() == 1
+
+
+# Bulk tag actions ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("factory", "model"),
+    [(ArticleFactory, Article), (PersonFactory, Person), (QuoteFactory, Quote)],
+)
+def test_bulk_add_then_remove_a_tag(editor, factory, model):
+    existing = Tag.objects.create(name="AI सेफ्टी")
+    chosen, other = factory(), factory()
+    changelist = reverse(f"admin:articles_{model._meta.model_name}_changelist")
+    selection = {"action": "add_tag", "_selected_action": [chosen.pk]}
+
+    page = editor.post(changelist, selection)
+    assert page.status_code == 200
+    assert 'name="tag"' in page.content.decode()
+    assert str(chosen) in page.content.decode()
+
+    done = editor.post(changelist, {**selection, "apply": "1", "tag": "ai सेफ्टी"})
+    assert done.status_code == 302
+    assert list(chosen.tags.all()) == [existing]
+    assert not other.tags.exists()
+    assert Tag.objects.count() == 1
+
+    removal = {"action": "remove_tag", "_selected_action": [chosen.pk], "apply": "1"}
+    assert editor.post(changelist, {**removal, "tag": "AI सेफ्टी"}).status_code == 302
+    assert not chosen.tags.exists()
+
+
+def test_bulk_add_creates_a_new_tag_once(editor):
+    articles = ArticleFactory.create_batch(3)
+    data = {
+        "action": "add_tag",
+        "_selected_action": [a.pk for a in articles],
+        "apply": "1",
+        "tag": "नया टैग",
+    }
+    editor.post(reverse("admin:articles_article_changelist"), data)
+    tag = Tag.objects.get()
+    assert (tag.name, tag.slug) == ("नया टैग", "नया-टैग")
+    assert tag.article_links.count() == 3
+
+
+def test_bulk_remove_of_an_unknown_tag_is_refused_clearly(editor):
+    article = ArticleFactory(tags=["कविता"])
+    data = {"action": "remove_tag", "_selected_action": [article.pk], "apply": "1", "tag": "x"}
+    response = editor.post(reverse("admin:articles_article_changelist"), data)
+    assert response.status_code == 200
+    assert "There is no tag “x”." in response.content.decode()
+    assert [t.name for t in article.tags.all()] == ["कविता"]
+
+
+def test_bulk_tag_actions_need_change_permission(client):
+    article = ArticleFactory()
+    client.force_login(user_with("view_article"))
+    changelist = reverse("admin:articles_article_changelist")
+    assert 'value="add_tag"' not in client.get(changelist).content.decode()
+    data = {"action": "add_tag", "_selected_action": [article.pk], "apply": "1", "tag": "x"}
+    client.post(changelist, data)
+    assert not Tag.objects.exists()
+
+
+# The tag admin: rename and merge ------------------------------------------------------
+
+
+def test_merge_action_moves_items_and_redirects_the_old_tag_page(editor):
+    target = Tag.objects.create(name="AI सेफ्टी")
+    old = Tag.objects.create(name="एआई सुरक्षा")
+    article = ArticleFactory(tags=[old])
+    person = PersonFactory()
+    person.tags.add(old, target)
+    changelist = reverse("admin:articles_tag_changelist")
+    selection = {"action": "merge_tags", "_selected_action": [old.pk]}
+    page = editor.post(changelist, selection)
+    assert page.status_code == 200 and 'name="target"' in page.content.decode()
+
+    done = editor.post(changelist, {**selection, "apply": "1", "target": "ai सेफ्टी"})
+    assert done.status_code == 302
+    assert list(Tag.objects.all()) == [target]
+    assert list(article.tags.all()) == [target]
+    assert list(person.tags.all()) == [target]
+
+    old_url = reverse("articles:tag-detail", kwargs={"slug": old.slug})
+    response = editor.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == reverse("articles:tag-detail", kwargs={"slug": target.slug})
+
+
+def test_merge_into_a_missing_tag_is_refused(editor):
+    old = Tag.objects.create(name="पुराना")
+    data = {"action": "merge_tags", "_selected_action": [old.pk], "apply": "1", "target": "नहीं"}
+    response = editor.post(reverse("admin:articles_tag_changelist"), data)
+    assert response.status_code == 200
+    assert "There is no tag “नहीं”." in response.content.decode()
+    assert Tag.objects.filter(pk=old.pk).exists()
+
+
+def test_merge_needs_the_merge_permission(client):
+    old, target = Tag.objects.create(name="क"), Tag.objects.create(name="ख")
+    client.force_login(user_with("view_tag", "change_tag", "delete_tag"))
+    changelist = reverse("admin:articles_tag_changelist")
+    assert 'value="merge_tags"' not in client.get(changelist).content.decode()
+    data = {"action": "merge_tags", "_selected_action": [old.pk], "apply": "1", "target": "ख"}
+    client.post(changelist, data)
+    assert Tag.objects.count() == 2
+
+    client.force_login(user_with("view_tag", "change_tag", "delete_tag", "merge_tags"))
+    assert 'value="merge_tags"' in client.get(changelist).content.decode()
+    client.post(changelist, data)
+    assert list(Tag.objects.all()) == [target]
+
+
+def test_rename_to_a_near_duplicate_is_refused(editor):
+    Tag.objects.create(name="AI सेफ्टी")
+    other = Tag.objects.create(name="सुरक्षा")
+    url = reverse("admin:articles_tag_change", args=[other.pk])
+    response = editor.post(url, {"name": "ai\u00a0सेफ्टी", "slug": other.slug})
+    assert response.status_code == 200
+    assert "The tag “AI सेफ्टी” already exists: merge the tags instead." in (
+        response.content.decode()
+    )
+    other.refresh_from_db()
+    assert other.name == "सुरक्षा"
+
+
+def test_rename_with_a_new_slug_keeps_the_old_url(editor):
+    tag = Tag.objects.create(name="एआई")
+    url = reverse("admin:articles_tag_change", args=[tag.pk])
+    assert editor.post(url, {"name": "एआई सुरक्षा", "slug": "एआई-सुरक्षा"}).status_code == 302
+    tag.refresh_from_db()
+    assert (tag.name, tag.slug) == ("एआई सुरक्षा", "एआई-सुरक्षा")
+    assert SlugRedirect.objects.target(SlugRedirect.Kind.TAG, "एआई") == "एआई-सुरक्षा"
+
+
+def test_tag_add_form_fills_an_empty_slug(editor):
+    response = editor.post(reverse("admin:articles_tag_add"), {"name": "मृणांक शर्मा", "slug": ""})
+    assert response.status_code == 302
+    assert Tag.objects.get().slug == "मृणांक-शर्मा"
+
+
+def test_tag_changelist_counts_items_in_constant_queries(editor):
+    def count_queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = editor.get(reverse("admin:articles_tag_changelist"))
+        assert response.status_code == 200
+        return len(captured), response.content.decode()
+
+    tag = Tag.objects.create(name="कविता")
+    ArticleFactory(tags=[tag])
+    small, _html = count_queries()
+    for n in range(5):
+        ArticleFactory(tags=[tag, f"टैग {n}"])
+        PersonFactory().tags.add(tag)
+    large, html = count_queries()
+    assert small == large
+    assert '<td class="field-article_count">6</td>' in html
+    assert '<td class="field-person_count">5</td>' in html
+
+
+# Finding things -----------------------------------------------------------------------
+
+
+def changelist_queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_article_changelist_queries_do_not_grow(editor, django_assert_num_queries):
+    url = reverse("admin:articles_article_changelist")
+    person = PersonFactory()
+    ArticleFactory(tags=["कविता"], people=[person])
+    baseline = changelist_queries(editor, url)
+    assert baseline <= 15
+    for n in range(6):
+        ArticleFactory(tags=["कविता", f"टैग {n}"], people=[person, PersonFactory()])
+    with django_assert_num_queries(baseline):
+        editor.get(url)
+
+
+def test_quote_changelist_queries_do_not_grow(editor, django_assert_num_queries):
+    url = reverse("admin:articles_quote_changelist")
+    QuoteFactory().tags.add("कविता")
+    baseline = changelist_queries(editor, url)
+    assert baseline <= 15
+    for n in range(6):
+        QuoteFactory().tags.add("कविता", f"टैग {n}")
+    with django_assert_num_queries(baseline):
+        editor.get(url)
+
+
+def test_person_changelist_queries_do_not_grow(editor, django_assert_num_queries):
+    url = reverse("admin:articles_person_changelist")
+    PersonFactory().tags.add("कविता")
+    baseline = changelist_queries(editor, url)
+    for n in range(6):
+        PersonFactory().tags.add(f"टैग {n}")
+    with django_assert_num_queries(baseline):
+        editor.get(url)
+
+
+def rows(client, url_name, **params):
+    response = client.get(reverse(url_name), params)
+    assert response.status_code == 200
+    return {str(obj) for obj in response.context["cl"].result_list}
+
+
+def test_article_filters_by_tag_person_status_and_language(editor):
+    person = PersonFactory()
+    tagged = ArticleFactory(headline="टैग वाली ख़बर", tags=["इस्तीफा", "कविता"], people=[person])
+    draft = ArticleFactory(headline="मसौदा", draft=True, language="en")
+    name = "admin:articles_article_changelist"
+    assert rows(editor, name, tag="इस्तीफा") == {"टैग वाली ख़बर"}
+    assert rows(editor, name, people__id__exact=person.pk) == {"टैग वाली ख़बर"}
+    assert rows(editor, name, status__exact="draft") == {"मसौदा"}
+    assert rows(editor, name, language__exact="en") == {"मसौदा"}
+    html = editor.get(reverse(name)).content.decode()
+    assert "?tag=%E0%A4%95%E0%A4%B5%E0%A4%BF%E0%A4%A4%E0%A4%BE" in html  # कविता, encoded
+    assert tagged.pk and draft.pk
+
+
+def test_quote_filters_by_speaker_article_source_kind_and_tag(editor):
+    quote = QuoteFactory(text="पहला उद्धरण")
+    quote.tags.add("कविता")
+    paraphrase = QuoteFactory(text="दूसरा", kind=Quote.Kind.PARAPHRASE)
+    name = "admin:articles_quote_changelist"
+
+    def texts(**params):
+        response = editor.get(reverse(name), params)
+        return {q.text for q in response.context["cl"].result_list}
+
+    assert texts(speaker__id__exact=quote.speaker_id) == {"पहला उद्धरण"}
+    assert texts(article__id__exact=paraphrase.article_id) == {"दूसरा"}
+    assert texts(source__id__exact=quote.source_id) == {"पहला उद्धरण"}
+    assert texts(kind__exact="paraphrase") == {"दूसरा"}
+    assert texts(tag="कविता") == {"पहला उद्धरण"}
+
+
+def test_source_filter_by_kind(editor):
+    SourceFactory(title="पत्र", kind="letter")
+    SourceFactory(title="पोस्ट", kind="social_post")
+    assert rows(editor, "admin:articles_source_changelist", kind__exact="letter") == {"पत्र"}
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "मृणांक",  # Devanagari name
+        "Mrinank",  # Latin name
+        "mrinank sharma",  # case
+        "मृनांक",  # an alias spelling
+        "Mrinaank",  # a Latin alias
+    ],
+)
+def test_people_found_by_either_script_and_any_alias(editor, term):
+    PersonFactory(name="मृणांक शर्मा", name_latin="Mrinank Sharma", aliases="मृनांक\nMrinaank")
+    PersonFactory(name="आकाश गुप्ता", name_latin="Aakash Gupta")
+    found = rows(editor, "admin:articles_person_changelist", q=term)
+    assert found == {"मृणांक शर्मा (Mrinank Sharma)"}
+
+
+def test_search_normalises_the_term_to_nfc(editor):
+    PersonFactory(name="क़ादिर", name_latin="")
+    ArticleFactory(headline="इस्तीफ़ा की ख़बर")
+    decomposed_nukta = "क\u093cादिर"
+    precomposed_nukta = "\u0958ादिर"  # क़ as one code point: NFC decomposes it
+    for term in (decomposed_nukta, precomposed_nukta):
+        assert rows(editor, "admin:articles_person_changelist", q=term) == {"क़ादिर"}
+    assert rows(editor, "admin:articles_article_changelist", q="इस्ती\u095eा") == {"इस्तीफ़ा की ख़बर"}
+
+
+def test_quotes_found_by_speaker_alias_and_article_text(editor):
+    speaker = PersonFactory(name="आकाश गुप्ता", aliases="Akash")
+    QuoteFactory(speaker=speaker, text="दुनिया ख़तरे में है")
+    QuoteFactory(text="कुछ और")
+    assert len(rows(editor, "admin:articles_quote_changelist", q="akash")) == 1
+    assert len(rows(editor, "admin:articles_quote_changelist", q="ख़तरे")) == 1
+
+
+@pytest.mark.parametrize(
+    ("model", "fields"),
+    [
+        ("article", ["people", "sources"]),
+        ("quote", ["speaker", "article", "source"]),
+        ("source", ["author", "based_on"]),
+        ("correction", ["article"]),
+    ],
+)
+def test_every_relation_uses_an_autocomplete_widget(editor, model, fields):
+    html = editor.get(reverse(f"admin:articles_{model}_add")).content.decode()
+    for field in fields:
+        assert f'name="{field}"' in html
+        start = html.index(f'name="{field}"')
+        tag = html[html.rindex("<", 0, start) : html.index(">", start)]
+        assert "admin-autocomplete" in tag, (field, tag)
+
+
+def test_person_page_lists_their_quotes_and_articles_linked_and_escaped(editor):
+    person = PersonFactory()
+    article = ArticleFactory(headline="<script>alert(1)</script> ख़बर", people=[person])
+    quote = QuoteFactory(speaker=person, article=article, text="<b>कहा</b>")
+    other = ArticleFactory(headline="दूसरी ख़बर", people=[person], draft=True)
+    html = editor.get(reverse("admin:articles_person_change", args=[person.pk])).content.decode()
+    assert reverse("admin:articles_quote_change", args=[quote.pk]) in html
+    assert reverse("admin:articles_article_change", args=[article.pk]) in html
+    assert reverse("admin:articles_article_change", args=[other.pk]) in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; ख़बर" in html
+    assert "&lt;b&gt;कहा&lt;/b&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert "lang='hi'" in html or 'lang="hi"' in html
+
+
+def test_person_page_record_costs_constant_queries(editor):
+    person = PersonFactory()
+    url = reverse("admin:articles_person_change", args=[person.pk])
+    article = ArticleFactory(people=[person])
+    QuoteFactory(speaker=person, article=article)
+    small = changelist_queries(editor, url)
+    for _ in range(5):
+        other = ArticleFactory(people=[person])
+        QuoteFactory(speaker=person, article=other)
+    assert changelist_queries(editor, url) == small
+
+
+def test_person_add_page_has_no_record_yet(editor):
+    html = editor.get(reverse("admin:articles_person_add")).content.decode()
+    assert "field-quote_links" not in html
+
+
+# Slugs --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "source"),
+    [("article", "headline"), ("person", "name"), ("source", "title"), ("tag", "name")],
+)
+def test_slugs_prepopulate_with_our_urlify(editor, model, source):
+    html = editor.get(reverse(f"admin:articles_{model}_add")).content.decode()
+    assert f'"dependency_ids": ["#id_{source}"]' in unescape(html)
+    django_urlify = html.index("admin/js/urlify.")
+    ours = html.index("articles/admin/urlify.")
+    assert django_urlify < ours  # ours is loaded last, so it is the URLify prepopulate uses
+
+
+def test_person_slug_may_be_left_empty(editor):
+    response = editor.get(reverse("admin:articles_person_add"))
+    data = form_data(response, name="मृणांक शर्मा", name_latin="", slug="")
+    assert editor.post(reverse("admin:articles_person_add"), data).status_code == 302
+    assert Person.objects.get().slug == "मृणांक-शर्मा"
+
+
+def test_duplicate_slug_is_refused(editor):
+    PersonFactory(slug="मृणांक-शर्मा")
+    response = editor.get(reverse("admin:articles_person_add"))
+    data = form_data(response, name="मृणांक शर्मा", slug="मृणांक-शर्मा")
+    response = editor.post(reverse("admin:articles_person_add"), data)
+    assert response.status_code == 200
+    assert Person.objects.count() == 1
+
+
+def change_slug(client, obj, url_name, slug, **extra):
+    url = reverse(url_name, args=[obj.pk])
+    response = client.post(url, form_data(client.get(url), slug=slug, **extra))
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def test_published_article_slug_change_keeps_the_old_url(editor, client):
+    article = ArticleFactory(headline="पुरानी ख़बर")
+    old_url = article.get_absolute_url()
+    change_slug(editor, article, "admin:articles_article_change", "नई-ख़बर")
+    article.refresh_from_db()
+    assert article.slug == "नई-ख़बर"
+    client.logout()
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+    assert client.get(response["Location"]).status_code == 200
+    # Query strings survive the redirect.
+    assert client.get(old_url, {"utm": "x"})["Location"] == article.get_absolute_url() + "?utm=x"
+
+
+def test_draft_article_slug_change_leaves_no_redirect(editor):
+    article = ArticleFactory(draft=True)
+    change_slug(editor, article, "admin:articles_article_change", "मसौदा-नया")
+    assert not SlugRedirect.objects.exists()
+
+
+def test_person_slug_change_keeps_the_old_profile_url(editor, client):
+    person = PersonFactory(name="मृणांक शर्मा", slug="मृणांक")
+    ArticleFactory(people=[person])
+    old_url = person.get_absolute_url()
+    change_slug(editor, person, "admin:articles_person_change", "मृणांक-शर्मा")
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == reverse("articles:person-detail", args=["मृणांक-शर्मा"])
+
+
+def test_unknown_slug_is_still_404(client):
+    assert client.get(reverse("articles:article-detail", args=["कोई-नहीं"])).status_code == 404
+
+
+# Language -----------------------------------------------------------------------------
+
+
+def test_admin_in_hindi(editor):
+    html = editor.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+    assert 'lang="hi"' in html
+    assert "साइट प्रशासन" in html  # Django's own catalogue
+    assert "टैग" in html  # ours: Tag's verbose_name_plural
+    assert "उद्धरण" in html  # ours: Quote's verbose_name_plural
+
+
+def test_admin_in_english(editor):
+    html = editor.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="en"' in html
+    assert "Site administration" in html
+    assert "Tags" in html and "Quotes" in html
+
+
+def test_our_admin_messages_are_translated(editor):
+    article = ArticleFactory()
+    data = {"action": "add_tag", "_selected_action": [article.pk], "apply": "1", "tag": "कविता"}
+    changelist = reverse("admin:articles_article_changelist")
+    response = editor.post(changelist, data, HTTP_ACCEPT_LANGUAGE="hi", follow=True)
+    assert "टैग “कविता” 1 चीज़ में जोड़ा गया।" in response.content.decode()
+    selection = {"action": "add_tag", "_selected_action": [article.pk]}
+    page = editor.post(changelist, selection, HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+    assert "<title>टैग जोड़ें" in page
+    assert "1 लेख चुना गया:" in page
