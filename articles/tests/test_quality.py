@@ -7,6 +7,7 @@ corrections, names in both scripts, every field at its longest).
 * Validity: the W3C Nu HTML Checker (npm ``vnu-jar``, run with the machine's Java) checks
   all rendered pages in ONE run, because the JVM starts slowly; each page is then its own
   test, failing with every error's line and message.
+* Queries: a page type costs the same number of queries for a small story as for a big one.
 * Accessibility: axe-core (npm ``axe-core``) injected into Chromium by Playwright, with the
   WCAG 2.0/2.1/2.2 A and AA rules, on the live server (so the real CSS counts for contrast).
 
@@ -25,8 +26,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Person, Tag
@@ -86,8 +88,8 @@ def seed_newsroom():
     )
 
 
-def stress_newsroom():
-    article = build_stress_newsroom()
+def stress_newsroom(**sizes):
+    article = build_stress_newsroom(**sizes)
     return Newsroom(
         name="stress",
         article=article,
@@ -169,6 +171,26 @@ def vnu_errors(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.mark.parametrize("page", PAGES)
 def test_page_is_valid_html(vnu_errors, page):
     assert vnu_errors[page] == [], f"{page}.html:\n" + "\n".join(vnu_errors[page])
+
+
+# Queries ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_query_count_does_not_grow_with_people_quotes_tags_corrections(client, page_type):
+    """A page of a big story costs as many queries as the page of a small one."""
+    url_for, status = PAGE_TYPES[page_type]
+
+    def queries(newsroom):
+        url = url_for(newsroom)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == status
+        return [query["sql"] for query in captured.captured_queries]
+
+    small = queries(stress_newsroom(people=1, quotes=1, tags=1, corrections=1, sources=1))
+    big = queries(stress_newsroom(people=9, quotes=14, tags=7, corrections=5, sources=4))
+    assert len(big) == len(small), "\n\n".join(big)
 
 
 # Accessibility (axe-core in Chromium) ---------------------------------------------------
