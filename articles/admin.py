@@ -146,7 +146,10 @@ class TagActionForm(forms.Form):
 class TaggedAdminMixin:
     """Tag editing, the tag column and filter, and the bulk add/remove tag actions."""
 
-    formfield_overrides = {TaggableManager: {"form_class": TagsField}}
+    # help_text: taggit's own ("A comma-separated list of tags.") would be passed explicitly.
+    formfield_overrides = {
+        TaggableManager: {"form_class": TagsField, "help_text": tags.TAG_STRING_HELP}
+    }
     actions = ["add_tag", "remove_tag"]
 
     def get_queryset(self, request):

@@ -178,6 +178,8 @@ def test_change_forms_have_the_tag_autocomplete(editor, factory, url_name):
     assert f'data-tag-autocomplete="{reverse(AUTOCOMPLETE)}"' in html
     assert 'value="AI सेफ्टी"' in html
     assert "articles/admin/tags." in html
+    assert "Separate tags with commas" in html
+    assert "A comma-separated list of tags." not in html  # taggit's text, wrong for ours
 
 
 def test_saving_an_article_reuses_the_existing_tag(editor):

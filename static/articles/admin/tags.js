@@ -29,10 +29,17 @@
             return input._tagList;
         }
         input.dataset.tagAutocompleteReady = '1';
+        // Moving a focused input blurs it: put focus and caret back afterwards.
+        const focused = document.activeElement === input;
+        const caret = [input.selectionStart, input.selectionEnd];
         const wrapper = document.createElement('span');
         wrapper.className = 'tag-autocomplete';
         input.parentNode.insertBefore(wrapper, input);
         wrapper.appendChild(input);
+        if (focused) {
+            input.focus();
+            input.setSelectionRange(caret[0], caret[1]);
+        }
         const list = document.createElement('ul');
         counter += 1;
         list.id = (input.id || 'tag-input-' + counter) + '_suggestions';
@@ -127,6 +134,20 @@
             })
             .catch(() => close(input));
     }
+
+    // Set up the inputs on the page now, and inputs added later (an inline's "Add another")
+    // as soon as they get focus, before anything is typed.
+    const setUpAll = () => document.querySelectorAll(SELECTOR).forEach(setUp);
+    if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', setUpAll);
+    } else {
+        setUpAll();
+    }
+    document.addEventListener('focusin', (event) => {
+        if (event.target instanceof HTMLInputElement && event.target.matches(SELECTOR)) {
+            setUp(event.target);
+        }
+    });
 
     document.addEventListener('input', (event) => {
         const input = event.target;
