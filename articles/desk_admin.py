@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles import integrity, publishing
 from articles.forms import ArticleAdminForm, QuoteAdminForm, QuoteInlineFormSet
+from articles.history.baseline import ensure_baseline
 from articles.models import Article, ShareLink
 
 CHANGE_REASON_MAX = 100  # simple-history's history_change_reason column
@@ -57,6 +58,19 @@ class DeskHistoryAdmin(SimpleHistoryAdmin):
     to it without checking change permission; a reporter could otherwise "restore" a
     published article.
     """
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            ensure_baseline(self.model, obj.pk)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        # Quotes edited on their article's page get their baseline version too.
+        if getattr(formset.model, "history", None) is not None:
+            for inline_form in formset.initial_forms:
+                if inline_form.has_changed():
+                    ensure_baseline(formset.model, inline_form.instance.pk)
+        super().save_formset(request, form, formset, change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":

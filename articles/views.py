@@ -160,6 +160,8 @@ class UnpublishedArticleMixin:
     share link's secret token out of the Referer header of links clicked in the draft.
     """
 
+    template_name = "articles/article_preview.html"
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, noindex=True, **kwargs)
 

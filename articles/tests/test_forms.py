@@ -1,0 +1,273 @@
+"""Tests for articles/forms.py through the real admin: the correction-or-minor-edit rule and
+the refusal to publish a broken quote."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.forms import EditNoteForm
+from articles.models import Article, Correction, Quote
+from articles.tests.adminform import admin_form
+from articles.tests.desk import EDITORS, logged_in
+from articles.tests.factories import ArticleFactory, QuoteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages are checked in English; the desk's default language is Hindi."""
+    settings.LANGUAGE_CODE = "en"
+
+
+BODY = "मृणांक ने लिखा कि 'हमारे मूल्यों से काम चलाना बहुत मुश्किल है'।\n\nदूसरा अनुच्छेद।"
+QUOTED = "हमारे मूल्यों से काम चलाना बहुत मुश्किल है"
+
+
+@pytest.fixture
+def editor(client):
+    return logged_in(client, EDITORS)
+
+
+@pytest.fixture
+def article():
+    article = ArticleFactory(body=BODY)
+    QuoteFactory(article=article, text=QUOTED)
+    return article
+
+
+def change_url(obj):
+    return reverse(f"admin:articles_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def article_form(client, article):
+    return admin_form(client, change_url(article), "article_form")
+
+
+def post(client, obj, data):
+    return client.post(change_url(obj), data)
+
+
+def errors(response):
+    """Every error message on a re-rendered admin form, main form and inlines."""
+    assert response.status_code == 200, "expected the form back with errors"
+    context = response.context
+    found = [str(e) for e in context["adminform"].form.non_field_errors()]
+    for name, field_errors in context["adminform"].form.errors.items():
+        found.extend(f"{name}: {e}" for e in field_errors)
+    for inline in context.get("inline_admin_formsets", []):
+        found.extend(str(e) for e in inline.formset.non_form_errors())
+    return found
+
+
+# The correction rule --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["headline", "summary", "body"])
+def test_changing_a_published_story_without_a_note_is_refused(client, editor, article, field):
+    data = article_form(client, article)
+    data[field] = data[field] + " और बदलाव"
+    response = post(client, article, data)
+    assert any("of a published article changed" in e for e in errors(response))
+    article.refresh_from_db()
+    assert "और बदलाव" not in getattr(article, field)
+    assert not Correction.objects.exists()
+
+
+def test_a_correction_note_is_published_dated_now(client, editor, article):
+    data = article_form(client, article)
+    data["body"] = BODY.replace("दूसरा", "तीसरा")
+    data["correction_kind"] = Correction.Kind.CLARIFICATION
+    data["correction_text"] = "अनुच्छेद की संख्या ठीक की गई।"
+    before = timezone.now()
+    response = post(client, article, data)
+    assert response.status_code == 302, errors(response)
+    article.refresh_from_db()
+    assert "तीसरा" in article.body
+    correction = Correction.objects.get(article=article)
+    assert correction.kind == Correction.Kind.CLARIFICATION
+    assert correction.text == "अनुच्छेद की संख्या ठीक की गई।"
+    assert before <= correction.published_at <= timezone.now()
+
+
+def test_the_note_kind_defaults_to_correction():
+    form = EditNoteForm({"correction_text": "नाम ठीक किया।", "correction_kind": ""})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["correction_kind"] == Correction.Kind.CORRECTION
+
+
+def test_a_minor_edit_needs_no_note(client, editor, article):
+    data = article_form(client, article)
+    data["headline"] = article.headline + "।"
+    data["minor_edit"] = "on"
+    response = post(client, article, data)
+    assert response.status_code == 302, errors(response)
+    article.refresh_from_db()
+    assert article.headline.endswith("।")
+    assert not Correction.objects.exists()
+
+
+def test_note_and_minor_edit_together_are_refused(client, editor, article):
+    data = article_form(client, article)
+    data["body"] = BODY + "\n\nनया।"
+    data["minor_edit"] = "on"
+    data["correction_text"] = "जोड़ा गया।"
+    response = post(client, article, data)
+    assert any("not both" in e for e in errors(response))
+    assert not Correction.objects.exists()
+
+
+def test_other_fields_of_a_published_article_need_no_note(client, editor, article):
+    data = article_form(client, article)
+    data["language"] = "hi-IN"
+    response = post(client, article, data)
+    assert response.status_code == 302, errors(response)
+    article.refresh_from_db()
+    assert article.language == "hi-IN"
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"status": Article.Status.DRAFT, "published_at": None},
+        # Scheduled: readers have not seen it yet.
+        {
+            "status": Article.Status.PUBLISHED,
+            "published_at": timezone.now() + datetime.timedelta(days=1),
+        },
+    ],
+)
+def test_unpublished_stories_change_freely(client, editor, state):
+    article = ArticleFactory(body=BODY, **state)
+    data = article_form(client, article)
+    data["body"] = BODY + "\n\nनया अनुच्छेद।"
+    response = post(client, article, data)
+    assert response.status_code == 302, errors(response)
+    article.refresh_from_db()
+    assert article.body.endswith("नया अनुच्छेद।")
+    assert not Correction.objects.exists()
+
+
+def test_changing_a_quote_in_the_inline_needs_a_note(client, editor, article):
+    quote = article.quotes.get()
+    data = article_form(client, article)
+    data["quotes-0-kind"] = Quote.Kind.PARAPHRASE
+    response = post(client, article, data)
+    assert any("A quote of a published article changed" in e for e in errors(response))
+    quote.refresh_from_db()
+    assert quote.kind == Quote.Kind.DIRECT
+
+    data["correction_text"] = "यह सीधा उद्धरण नहीं, सारांश है।"
+    response = post(client, article, data)
+    assert response.status_code == 302, errors(response)
+    quote.refresh_from_db()
+    assert quote.kind == Quote.Kind.PARAPHRASE
+    assert Correction.objects.get(article=article).text == "यह सीधा उद्धरण नहीं, सारांश है।"
+
+
+def test_deleting_a_quote_of_a_published_article_needs_a_note(client, editor, article):
+    data = article_form(client, article)
+    data["quotes-0-DELETE"] = "on"
+    response = post(client, article, data)
+    assert any("A quote of a published article changed" in e for e in errors(response))
+    assert article.quotes.exists()
+    data["minor_edit"] = "on"
+    assert post(client, article, data).status_code == 302
+    assert not article.quotes.exists()
+
+
+def test_changing_a_quote_on_its_own_page_needs_a_note(client, editor, article):
+    quote = article.quotes.get()
+    url = change_url(quote)
+    data = admin_form(client, url, "quote_form")
+    data["said_on"] = "2026-02-09"
+    response = client.post(url, data)
+    assert any("A quote of a published article changed" in e for e in errors(response))
+    data["correction_kind"] = Correction.Kind.UPDATE
+    data["correction_text"] = "तारीख़ जोड़ी गई।"
+    response = client.post(url, data)
+    assert response.status_code == 302, errors(response)
+    quote.refresh_from_db()
+    assert quote.said_on == datetime.date(2026, 2, 9)
+    assert Correction.objects.get(article=article).kind == Correction.Kind.UPDATE
+
+
+# Publishing refused for broken quotes ----------------------------------------------------
+
+
+def test_publishing_a_draft_with_a_misquote_is_refused_naming_the_quote(client, editor):
+    draft = ArticleFactory(body=BODY, draft=True)
+    QuoteFactory(article=draft, text=QUOTED)
+    QuoteFactory(article=draft, text="मूल्य हार रहे हैं")
+    data = article_form(client, draft)
+    data["status"] = Article.Status.PUBLISHED
+    response = post(client, draft, data)
+    found = errors(response)
+    assert any("Quote 2 “मूल्य हार रहे हैं”" in e and "verbatim" in e for e in found)
+    assert not any("Quote 1" in e for e in found)
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_publishing_a_draft_with_an_unsourced_quote_is_refused(client, editor):
+    draft = ArticleFactory(body=BODY, draft=True)
+    QuoteFactory(article=draft, text="कुछ कहा", kind=Quote.Kind.PARAPHRASE, source=None)
+    data = article_form(client, draft)
+    data["status"] = Article.Status.PUBLISHED
+    found = errors(post(client, draft, data))
+    assert any("Quote 1 “कुछ कहा”: it has no source" in e for e in found)
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_publishing_a_clean_draft_works(client, editor):
+    draft = ArticleFactory(body=BODY, draft=True)
+    QuoteFactory(article=draft, text=QUOTED)
+    data = article_form(client, draft)
+    data["status"] = Article.Status.PUBLISHED
+    response = post(client, draft, data)
+    assert response.status_code == 302, errors(response)
+    draft.refresh_from_db()
+    assert draft.is_public
+
+
+def test_editing_a_published_body_away_from_its_quote_is_refused(client, editor, article):
+    data = article_form(client, article)
+    data["body"] = "दूसरा अनुच्छेद।"
+    data["correction_text"] = "पहला अनुच्छेद हटाया गया।"
+    found = errors(post(client, article, data))
+    assert any("Quote 1" in e and "verbatim" in e for e in found)
+    article.refresh_from_db()
+    assert article.body == BODY
+    assert not Correction.objects.exists()
+
+
+def test_a_new_misquote_in_a_published_article_is_refused(client, editor, article):
+    data = article_form(client, article)
+    data.update(
+        {
+            "quotes-TOTAL_FORMS": "2",
+            "quotes-1-speaker": str(article.quotes.get().speaker_id),
+            "quotes-1-kind": Quote.Kind.DIRECT,
+            "quotes-1-text": "यह उन्होंने नहीं कहा",
+            "quotes-1-source": str(article.quotes.get().source_id),
+            "minor_edit": "on",
+        }
+    )
+    found = errors(post(client, article, data))
+    assert any("New quote “यह उन्होंने नहीं कहा”" in e for e in found)
+    assert article.quotes.count() == 1
+
+
+def test_a_misquote_on_the_quote_page_of_a_published_article_is_refused(client, editor, article):
+    quote = article.quotes.get()
+    url = change_url(quote)
+    data = admin_form(client, url, "quote_form")
+    data["text"] = "हमारे मूल्यों से काम चलाना आसान है"
+    data["correction_text"] = "उद्धरण ठीक किया।"
+    found = errors(client.post(url, data))
+    assert any("Quote 1" in e and "verbatim" in e for e in found)
+    quote.refresh_from_db()
+    assert quote.text == QUOTED
