@@ -169,6 +169,23 @@ class TaggedAdminMixin:
 
     def _tag_action(self, request, queryset, action):
         adding = action == "add_tag"
+        # The model-wide "change" permission is not enough: a reporter may change drafts
+        # but not a published article, so every selected item is checked, as its own
+        # change page would be.
+        related = self.list_select_related if isinstance(self.list_select_related, list) else []
+        locked = [
+            str(obj)
+            for obj in queryset.select_related(*related)
+            if not self.has_change_permission(request, obj)
+        ]
+        if locked:
+            self.message_user(
+                request,
+                _("You may not change these, so nothing was tagged: %(items)s")
+                % {"items": "; ".join(locked[:10]) + ("; …" if len(locked) > 10 else "")},
+                messages.ERROR,
+            )
+            return None
         form = TagActionForm(
             request.POST if "apply" in request.POST else None, must_exist=not adding
         )

@@ -634,3 +634,23 @@ def test_our_admin_messages_are_translated(editor):
     page = editor.post(changelist, selection, HTTP_ACCEPT_LANGUAGE="hi").content.decode()
     assert "<title>टैग जोड़ें" in page
     assert "1 लेख चुना गया:" in page
+
+
+def test_reporters_bulk_tag_drafts_but_not_published_articles(client):
+    from django.contrib.auth.models import Group
+
+    reporter = User.objects.create_user("reporter", password="x-pass-123", is_staff=True)
+    reporter.groups.add(Group.objects.get(name="Reporters"))
+    client.force_login(reporter)
+    draft, published = ArticleFactory(draft=True), ArticleFactory()
+    changelist = reverse("admin:articles_article_changelist")
+    data = {"action": "add_tag", "apply": "1", "tag": "कविता"}
+
+    response = client.post(changelist, {**data, "_selected_action": [draft.pk, published.pk]})
+    assert response.status_code == 302
+    assert not Tag.objects.exists()  # all or nothing
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any(published.headline in m and draft.headline not in m for m in messages)
+
+    assert client.post(changelist, {**data, "_selected_action": [draft.pk]}).status_code == 302
+    assert list(draft.tags.names()) == ["कविता"]
