@@ -188,6 +188,12 @@ class QuoteDeskMixin(DeskHistoryAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def view_on_site(self, obj):
+        # A quote of a draft has no public page yet: show it in its article's preview.
+        if obj.article.is_public:
+            return obj.get_absolute_url()
+        return publishing.preview_url(obj.article)
+
     @admin.display(description=_("integrity"))
     def integrity_status(self, obj):
         problems = integrity.quote_problems(obj)

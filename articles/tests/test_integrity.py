@@ -2,9 +2,13 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from articles import integrity
 from articles.models import Article, Quote
+from articles.tests.desk import EDITORS, logged_in
 from articles.tests.factories import ArticleFactory, QuoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,4 +122,50 @@ def test_database_problems_name_article_and_quote():
     assert integrity.database_problems() == [
         f"{q.article.slug} · Quote 1 “गलत शब्द”: "
         "its words do not appear verbatim in the article's body"
+    ]
+
+
+# In the admin ---------------------------------------------------------------------------
+
+
+def quote_list(client, **params):
+    return client.get(reverse("admin:articles_quote_changelist"), params)
+
+
+def test_the_quote_list_filters_and_marks_quotes_needing_attention(client):
+    good = quote("हमारे मूल्यों से काम चलाना बहुत मुश्किल है")
+    misquote = quote("गलत शब्द")
+    unsourced = quote("Values are hard", source=None)
+    logged_in(client, EDITORS)
+    response = quote_list(client, integrity="problems")
+    assert set(response.context["cl"].result_list) == {misquote, unsourced}
+    page = response.content.decode()
+    assert page.count('class="integrity-problem"') == 2
+    assert "it has no source" in page
+    response = quote_list(client, integrity="ok")
+    assert list(response.context["cl"].result_list) == [good]
+    assert 'class="integrity-ok"' in response.content.decode()
+
+
+def test_the_quote_list_costs_the_same_for_more_quotes(client, django_assert_num_queries):
+    quote("गलत शब्द")
+    logged_in(client, EDITORS)
+    quote_list(client, integrity="problems")  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        assert quote_list(client, integrity="problems").status_code == 200
+    for n in range(10):
+        quote(f"गलत शब्द {n}", source=None)
+    with django_assert_num_queries(len(one)):
+        response = quote_list(client, integrity="problems")
+    assert len(response.context["cl"].result_list) == 11
+
+
+def test_the_article_page_in_the_admin_warns_about_its_quotes(client):
+    article = ArticleFactory(body=BODY)
+    QuoteFactory(article=article, text="यह कभी नहीं कहा गया")
+    logged_in(client, EDITORS)
+    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert warnings == [
+        "Quote 1 “यह कभी नहीं कहा गया”: its words do not appear verbatim in the article's body"
     ]

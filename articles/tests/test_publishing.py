@@ -114,11 +114,9 @@ def test_preview_is_for_staff_only(client):
     assert client.get(preview_url(draft)).status_code == 403
 
 
-def test_the_public_page_is_indexed():
+def test_the_public_page_is_indexed(client):
     article = ArticleFactory()
-    from django.test import Client
-
-    response = Client().get(article.get_absolute_url())
+    response = client.get(article.get_absolute_url())
     assert "X-Robots-Tag" not in response
     assert ROBOTS_META not in response.content.decode()
 
@@ -133,6 +131,18 @@ def test_view_on_site_goes_to_the_preview_for_drafts(client):
     assert f'href="{preview_url(draft)}"' in page
     page = client.get(reverse("admin:articles_article_change", args=[public.pk])).content.decode()
     assert f'href="{public.get_absolute_url()}"' in page
+
+
+def test_view_on_site_for_a_quote_of_a_draft_is_the_preview(client):
+    draft_quote = QuoteFactory(article=ArticleFactory(draft=True))
+    public_quote = QuoteFactory()
+    logged_in(client, EDITORS)
+    for quote, target in [
+        (draft_quote, preview_url(draft_quote.article)),
+        (public_quote, public_quote.get_absolute_url()),
+    ]:
+        page = client.get(reverse("admin:articles_quote_change", args=[quote.pk]))
+        assert f'href="{target}"' in page.content.decode()
 
 
 # Share links ------------------------------------------------------------------------------
