@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.managers import TaggableManager
+from taggit.models import Tag as TaggitTag
 
 from articles import tags
 from articles.desk_admin import (
@@ -418,6 +419,11 @@ class CorrectionAdmin(admin.ModelAdmin):
 
 
 # Tags ---------------------------------------------------------------------------------
+
+# taggit's own generic Tag table is unused here (our tags are articles.Tag): its admin would
+# only let editors make tags that nothing can carry.
+if admin.site.is_registered(TaggitTag):
+    admin.site.unregister(TaggitTag)
 
 
 class TagForm(forms.ModelForm):

@@ -4,6 +4,7 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -615,6 +616,15 @@ def test_admin_in_hindi(editor):
     assert "साइट प्रशासन" in html  # Django's own catalogue
     assert "टैग" in html  # ours: Tag's verbose_name_plural
     assert "उद्धरण" in html  # ours: Quote's verbose_name_plural
+
+
+def test_only_our_tags_are_in_the_admin(editor):
+    from taggit.models import Tag as TaggitTag
+
+    html = editor.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:articles_tag_changelist") in html
+    assert "/admin/taggit/" not in html
+    assert not admin.site.is_registered(TaggitTag)
 
 
 def test_admin_in_english(editor):
