@@ -1,5 +1,12 @@
+import os
+import shutil
+import subprocess
+import sys
+import time
+
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.test import override_settings
 
 from articles.linking import cache_key, link_people, linked_body
 from articles.markup import render_markdown
@@ -109,3 +116,60 @@ def test_linked_body_is_cached_and_key_changes_with_article_or_person(
     article = type(article).objects.for_article_page().get(pk=article.pk)
     assert cache_key(article, article.people.all()) != key
     assert 'href="/people/mrinank/"' in linked_body(article)
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real, private Redis server on a Unix socket (no TCP port to collide on)."""
+    server = shutil.which("redis-server")
+    if not server:
+        pytest.skip("redis-server not installed: `apt-get install redis-server` to run this test.")
+    socket = tmp_path / "redis.sock"
+    process = subprocess.Popen(
+        [server, "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            if socket.exists():
+                break
+            time.sleep(0.05)
+        yield f"unix://{socket}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_redis_url_makes_every_process_share_the_linked_bodies(redis_url, mrinank):
+    """With REDIS_URL set, settings pick Django's RedisCache, and a body linked in one
+    process is served from the cache in another."""
+    article = ArticleFactory(body="मृणांक ने लिखा", people=[mrinank])
+    article = type(article).objects.for_article_page().get(pk=article.pk)
+    key = cache_key(article, article.people.all())
+    env = {**os.environ, "REDIS_URL": redis_url, "SECRET_KEY": "x"}
+    script = (
+        "import django, sys; django.setup()\n"
+        "from django.core.cache import cache, caches\n"
+        "print(type(caches['default']).__name__)\n"
+        "print(cache.get(sys.argv[1]) or '')\n"
+    )
+    with override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+            }
+        }
+    ):
+        caches["default"].clear()
+        linked = linked_body(article)
+    other = subprocess.run(
+        [sys.executable, "-c", script, key],
+        env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    backend, cached = other.stdout.splitlines()
+    assert backend == "RedisCache"
+    assert cached == str(linked) and HREF in cached
