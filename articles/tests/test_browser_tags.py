@@ -155,3 +155,12 @@ def test_key_admin_pages(desk, screenshot):
     expect(page.locator("html")).to_have_attribute("lang", "hi")
     expect(page.locator("#content")).to_contain_text("टैग")
     screenshot("admin-index-hindi")
+
+
+def test_autocomplete_on_a_quote_added_inline(desk):
+    page = desk
+    page.goto(reverse("admin:articles_article_change", args=[seed_article().pk]))
+    page.get_by_role("button", name="Add another Quote").click()
+    field = page.locator("input[name$='-tags']:visible").last
+    field.press_sequentially("कवि")
+    expect(page.locator(".tag-suggestions:visible [role=option]")).to_have_text(["कविता"])

@@ -25,10 +25,9 @@
     }
 
     function setUp(input) {
-        if (input.dataset.tagAutocompleteReady) {
+        if (input._tagList) {
             return input._tagList;
         }
-        input.dataset.tagAutocompleteReady = '1';
         // Moving a focused input blurs it: put focus and caret back afterwards.
         const focused = document.activeElement === input;
         const caret = [input.selectionStart, input.selectionEnd];
@@ -137,7 +136,12 @@
 
     // Set up the inputs on the page now, and inputs added later (an inline's "Add another")
     // as soon as they get focus, before anything is typed.
-    const setUpAll = () => document.querySelectorAll(SELECTOR).forEach(setUp);
+    // Not the hidden template of an inline's "Add another": its clones are set up on focus.
+    const setUpAll = () => document.querySelectorAll(SELECTOR).forEach((input) => {
+        if (!input.closest('.empty-form')) {
+            setUp(input);
+        }
+    });
     if (document.readyState === 'loading') {
         document.addEventListener('DOMContentLoaded', setUpAll);
     } else {
