@@ -216,10 +216,21 @@ class _Document(Func):
 
 
 def _tsquery(terms):
-    """One prefix term per word, ANDed; each word matches through simple *or* hindi."""
-    return " && ".join(
-        "(to_tsquery('simple'::regconfig, %s) || to_tsquery('hindi'::regconfig, %s))" for _ in terms
-    ), [param for term in terms for param in [_quoted(term)] * 2]
+    """One prefix term per word, ANDed. Each word matches through ``simple`` (as typed, and
+    its stem from ``stem``, as on SQLite) *or* ``hindi`` (Snowball's stemmer), so inflected
+    forms still meet on a server whose ``hindi`` is the plain fallback of 0004_search."""
+    parts, params = [], []
+    for term in terms:
+        alternatives = [("simple", term), ("hindi", term)]
+        if stem(term) != term:
+            alternatives.append(("simple", stem(term)))
+        parts.append(
+            "("
+            + " || ".join(f"to_tsquery('{config}'::regconfig, %s)" for config, _ in alternatives)
+            + ")"
+        )
+        params += [_quoted(word) for _, word in alternatives]
+    return " && ".join(parts), params
 
 
 def _quoted(term):

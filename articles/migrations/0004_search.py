@@ -40,9 +40,9 @@ INDEXES = {
     ),
 }
 
-# PostgreSQL ships a Snowball "hindi" configuration from version 16 (Debian's 15 has it
-# too). Where it is missing, make one from "simple" so that queries naming it still work:
-# words are then matched unstemmed (inflected forms match only by prefix).
+# The PostgreSQL 15 these machines run (Debian 12's) has a Snowball "hindi" configuration
+# (stemmer, no stop words). Where a server has none, make one from "simple" so that queries
+# naming it still work: words are then matched unstemmed (inflected forms only by prefix).
 CREATE_HINDI = """
 DO $$
 BEGIN

@@ -136,3 +136,16 @@ def test_postgres_uses_the_gin_indexes_and_named_configurations(newsroom):
             kind.queryset().model._meta.model_name, "quote_search_idx"
         )
         assert index in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_postgres_query_still_finds_inflections_without_a_hindi_stemmer():
+    """On a server whose "hindi" is 0004_search's plain copy of "simple", the query's own
+    stem (as on SQLite) still lets इस्तीफे find इस्तीफा."""
+    tsquery, params = search._tsquery(search.parse("इस्तीफे").terms)
+    plain = tsquery.replace("'hindi'::regconfig", "'simple'::regconfig")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT to_tsvector('simple', 'उनका इस्तीफा') @@ ({plain})", params)
+        assert cursor.fetchone() == (True,)
+        cursor.execute(f"SELECT to_tsvector('simple', 'बारिश') @@ ({plain})", params)
+        assert cursor.fetchone() == (False,)
