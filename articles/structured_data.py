@@ -100,11 +100,14 @@ def article_data(article, request) -> dict:
         "mainEntityOfPage": url,
         "headline": article.headline,
         "inLanguage": article.language,
-        "datePublished": _moment(article.published_at),
-        "dateModified": _moment(max(article.updated_at, article.published_at)),
+        "dateModified": _moment(
+            max(article.updated_at, article.published_at or article.updated_at)
+        ),
         "author": organization,
         "publisher": organization,
     }
+    if article.published_at:  # a draft (preview, share link) has no publication time yet
+        data["datePublished"] = _moment(article.published_at)
     if article.summary:
         data["description"] = article.summary
     keywords = [tag.name for tag in article.tags.all()]

@@ -31,7 +31,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, Person, Tag
+from articles.models import Article, Person, ShareLink, Tag
 from articles.tests.conftest import require_or_skip
 from articles.tests.stress import build_stress_newsroom
 
@@ -52,6 +52,7 @@ class Newsroom:
     quote: object
     tag: Tag
     search: str
+    share_url: str = ""
 
 
 def _url(name, **kwargs):
@@ -68,10 +69,25 @@ PAGE_TYPES = {
     "quote-detail": (lambda n: _url("quote-detail", pk=n.quote.pk), 200),
     "correction-list": (lambda n: _url("correction-list"), 200),
     "search": (lambda n: f"{_url('search')}?q={n.search}", 200),
+    "share": (lambda n: n.share_url, 200),  # a draft read through a secret share link
     "404": (lambda n: "/यह-पन्ना-नहीं-है/", 404),
 }
 DATA_SETS = ["seed", "stress"]
 PAGES = [f"{data}-{page}" for data in DATA_SETS for page in PAGE_TYPES]
+
+
+def shared_draft_of(article):
+    """A draft copy of ``article`` (same text and people) and the URL of its share link."""
+    draft = Article.objects.create(
+        headline=article.headline,
+        slug=f"मसौदा-{article.pk}",
+        summary=article.summary,
+        body=article.body,
+        language=article.language,
+        status=Article.Status.DRAFT,
+    )
+    draft.people.set(article.people.all())
+    return ShareLink.objects.create(article=draft).get_absolute_url()
 
 
 def seed_newsroom():
@@ -85,6 +101,7 @@ def seed_newsroom():
         quote=person.quotes.order_by("position").first(),
         tag=Tag.objects.get(slug="इस्तीफा"),
         search="इस्तीफा",
+        share_url=shared_draft_of(article),
     )
 
 
@@ -97,6 +114,7 @@ def stress_newsroom(**sizes):
         quote=article.quotes.order_by("position").first(),
         tag=article.tags.order_by("pk").first(),
         search="सुरक्षा",
+        share_url=shared_draft_of(article),
     )
 
 

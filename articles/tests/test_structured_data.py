@@ -290,3 +290,17 @@ def test_tag_page_advertises_the_tags_feed(client):
     assert feeds[0] == "http://testserver" + reverse("articles:tag-feed", kwargs={"slug": tag.slug})
     assert head.meta["og:type"] == ["website"]
     assert head.meta["og:title"] == ["इस्तीफ़ा"]
+
+
+def test_a_draft_has_no_publication_date_in_its_structured_data(rf):
+    from articles.structured_data import article_data
+
+    draft = ArticleFactory(draft=True)
+    data = article_data(draft, rf.get("/"))
+    assert "datePublished" not in data
+    assert data["dateModified"]
+    html = Template("{% load seo %}{% page_meta article %}").render(
+        Context({"article": draft, "request": rf.get("/")})
+    )
+    assert "article:published_time" not in html
+    assert "article:modified_time" in html
