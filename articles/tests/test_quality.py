@@ -27,9 +27,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.views.defaults import server_error
 
 from articles.models import Article, Person, ShareLink, Tag
 from articles.tests.conftest import require_or_skip
@@ -74,6 +75,8 @@ PAGE_TYPES = {
 }
 DATA_SETS = ["seed", "stress"]
 PAGES = [f"{data}-{page}" for data in DATA_SETS for page in PAGE_TYPES]
+# The 500 page has no URL: Django renders it (without context) when a view fails.
+SERVER_ERROR = "server-error"
 
 
 def shared_draft_of(article):
@@ -180,13 +183,19 @@ def vnu_errors(django_db_setup, django_db_blocker, tmp_path_factory):
                 path.write_bytes(response.content)
                 files.append(path)
         transaction.set_rollback(True)
+    path = folder / f"{SERVER_ERROR}.html"
+    path.write_bytes(server_error(RequestFactory().get("/")).content)
+    files.append(path)
     errors = run_vnu(files)
-    return {page: problems.get(page, []) + errors.get(f"{page}.html", []) for page in PAGES}
+    return {
+        page: problems.get(page, []) + errors.get(f"{page}.html", [])
+        for page in [*PAGES, SERVER_ERROR]
+    }
 
 
 # The mark makes pytest-django create the test database the module fixture fills.
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", [*PAGES, SERVER_ERROR])
 def test_page_is_valid_html(vnu_errors, page):
     assert vnu_errors[page] == [], f"{page}.html:\n" + "\n".join(vnu_errors[page])
 
