@@ -15,10 +15,11 @@ changes the key, so a stale body is never served.
 """
 
 import hashlib
+import html
 from html.parser import HTMLParser
 
 from django.core.cache import cache
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.text import normalize, word_pattern
@@ -31,7 +32,7 @@ _SKIP_INSIDE = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre"
 # Void elements have no end tag, so they must not be pushed on the open-element stack.
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "area", "col"})
 # Bump when the output of link_people changes, so cached bodies of old code are not reused.
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 CACHE_TIMEOUT = 60 * 60 * 24 * 7
 
 
@@ -44,45 +45,69 @@ def _candidates(people):
 
 
 class _Linker(HTMLParser):
+    """Copies sanitised HTML, linking first mentions in its text.
+
+    A run of text between two tags arrives in pieces (data, ``&nbsp;``, ``&amp;``, ``&#39;``),
+    so pieces are collected and the whole run is matched as plain text when the next tag
+    (or the end) comes: a name written with a non-breaking space still matches.
+    """
+
     def __init__(self, people):
         super().__init__(convert_charrefs=False)
         self.out = []
         self.open = []
+        self.run = []
         self.candidates = _candidates(people)
         self.linked = set()
 
     # Markup passes through unchanged, exactly as the sanitiser wrote it.
     def handle_starttag(self, tag, attrs):
+        self.flush()
         self.out.append(self.get_starttag_text())
         if tag not in _VOID:
             self.open.append(tag)
 
     def handle_startendtag(self, tag, attrs):
+        self.flush()
         self.out.append(self.get_starttag_text())
 
     def handle_endtag(self, tag):
+        self.flush()
         self.out.append(f"</{tag}>")
         if tag in self.open:
             # Close the innermost element of that name (and anything left open inside it).
             del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
 
-    def handle_entityref(self, name):
-        self.out.append(f"&{name};")
-
-    def handle_charref(self, name):
-        self.out.append(f"&#{name};")
-
     def handle_comment(self, data):
+        self.flush()
         self.out.append(f"<!--{data}-->")
 
+    def handle_entityref(self, name):
+        self.run.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.run.append(f"&#{name};")
+
     def handle_data(self, data):
+        self.run.append(data)
+
+    def close(self):
+        super().close()
+        self.flush()
+
+    def flush(self):
+        raw, self.run = "".join(self.run), []
+        if not raw:
+            return
         if _SKIP_INSIDE.intersection(self.open):
-            self.out.append(data)
-        else:
-            self.out.append(self._link(data))
+            self.out.append(raw)
+            return
+        pieces = self._link(html.unescape(raw))
+        # A run without a mention is kept byte for byte; one with a link is re-escaped.
+        self.out.append(raw if len(pieces) == 1 else "".join(map(str, pieces)))
 
     def _link(self, text):
-        """Return ``text`` (escaped HTML text) with first mentions wrapped in links."""
+        """Split plain ``text`` into escaped pieces, with first mentions as links."""
         pieces, start = [], 0
         while True:
             best = None
@@ -97,18 +122,17 @@ class _Linker(HTMLParser):
                 break
             match, person = best
             self.linked.add(person.pk)
-            pieces.append(text[start : match.start()])
-            # The matched text is already-escaped HTML text from the sanitiser: keep it as is.
+            pieces.append(escape(text[start : match.start()]))
             pieces.append(
                 format_html(
                     '<a class="person-link" href="{}">{}</a>',
                     person.get_absolute_url(),
-                    mark_safe(match.group()),
+                    match.group(),
                 )
             )
             start = match.end()
-        pieces.append(text[start:])
-        return "".join(pieces)
+        pieces.append(escape(text[start:]))
+        return pieces
 
 
 def link_people(body_html: str, people) -> SafeString:

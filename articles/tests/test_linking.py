@@ -92,11 +92,19 @@ def test_markup_and_escaped_text_pass_through_unchanged(mrinank):
 
 def test_hostile_name_cannot_inject_markup():
     person = PersonFactory(name='<b onclick="x">बुरा</b>', name_latin="", slug="bad")
-    source = 'नाम <b onclick="x">बुरा</b> है'
-    html = link(source, person)
+    html = link('नाम <b onclick="x">बुरा</b> है', person)
     assert "<b onclick" not in html
-    # The name spans escaped entities, so it is not linked: the text stays exactly as shown.
-    assert html == str(render_markdown(source))
+    assert html == (
+        '<p>नाम <a class="person-link" href="/people/bad/">'
+        "&lt;b onclick=&quot;x&quot;&gt;बुरा&lt;/b&gt;</a> है</p>"
+    )
+
+
+def test_names_match_across_entities_and_non_breaking_spaces(mrinank):
+    other = PersonFactory(name="O'Brien & Sons", name_latin="", slug="ob")
+    html = link("मृणांक\u00a0शर्मा और O'Brien & Sons", mrinank, other)
+    assert f'<a class="person-link" {HREF}>मृणांक\u00a0शर्मा</a>' in html
+    assert '<a class="person-link" href="/people/ob/">O&#x27;Brien &amp; Sons</a>' in html
 
 
 def test_linked_body_is_cached_and_key_changes_with_article_or_person(
