@@ -49,6 +49,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.serializers.base import DeserializationError
 from django.db import models
+from django.utils.dateparse import parse_datetime
 
 from articles.models import (
     Article,
@@ -245,7 +246,16 @@ def natural_dump():
     call_command(
         "dumpdata", "articles", natural_foreign=True, natural_primary=True, indent=2, stdout=out
     )
-    return json.loads(out.getvalue())
+    # Django writes a time with under a millisecond of microseconds as "…53.000Z" and the
+    # same time reloaded (milliseconds kept, the rest dropped) as "…53Z": compare instants.
+    return json.loads(out.getvalue(), object_hook=_parse_timestamps)
+
+
+def _parse_timestamps(obj):
+    return {
+        key: parse_datetime(value) if key.endswith("_at") and isinstance(value, str) else value
+        for key, value in obj.items()
+    }
 
 
 def tag_links():
