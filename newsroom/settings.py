@@ -28,12 +28,11 @@ def env_bool(name, default=False):
 
 DEBUG = env_bool("DEBUG")
 
+# Left empty when unset and DEBUG is off: Django then refuses, with its own clear error,
+# anything that signs (sessions, CSRF), while key-free commands (migrate, check,
+# makemigrations) still run.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "Set SECRET_KEY (or DEBUG=1 for local development, which uses a throwaway key)."
-        )
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
 ALLOWED_HOSTS = [
