@@ -25,6 +25,7 @@ from articles import tags
 from articles.desk_admin import (
     ArticleDeskMixin,
     DeskHistoryAdmin,
+    FoldedSearchMixin,
     NeedsAttentionFilter,
     QuoteDeskMixin,
     QuoteInlineDeskMixin,
@@ -43,7 +44,7 @@ from articles.models import (
     unique_slug,
 )
 from articles.redirects import record_slug_change
-from articles.text import fold, normalize
+from articles.text import fold
 from articles.widgets import SingleTagField, TagsField
 
 # Django's URLify (admin/js/urlify.js) drops Devanagari vowel signs; this file, loaded after
@@ -64,13 +65,6 @@ class SlugOptionalMixin:
             field.required = False
             field.help_text = _("Filled in from the name as you type; leave empty to make one.")
         return field
-
-
-class NFCSearchMixin:
-    """Search terms are NFC-normalised like the stored text, so any input form matches."""
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, normalize(search_term))
 
 
 # Tagging ------------------------------------------------------------------------------
@@ -195,14 +189,14 @@ class TaggedAdminMixin:
                 tag = form.cleaned_data["tag"]
                 if adding:
                     tag = tag if isinstance(tag, Tag) else tags.get_or_create_tag(tag)
-                    count = tags.add_tag(queryset, tag)
+                    count = tags.add_tag(queryset, tag, user=request.user)
                     message = ngettext(
                         "Tag “%(tag)s” added to %(count)d item.",
                         "Tag “%(tag)s” added to %(count)d items.",
                         count,
                     )
                 else:
-                    count = tags.remove_tag(queryset, tag)
+                    count = tags.remove_tag(queryset, tag, user=request.user)
                     message = ngettext(
                         "Tag “%(tag)s” removed from %(count)d item.",
                         "Tag “%(tag)s” removed from %(count)d items.",
@@ -253,7 +247,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SlugOptionalMixin, NFCSearchMixin, TaggedAdminMixin, ArticleDeskMixin):
+class ArticleAdmin(SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, ArticleDeskMixin):
     list_display = [
         "headline",
         "publication_state",
@@ -290,7 +284,7 @@ class ArticleAdmin(SlugOptionalMixin, NFCSearchMixin, TaggedAdminMixin, ArticleD
 
 
 @admin.register(Person)
-class PersonAdmin(SlugOptionalMixin, NFCSearchMixin, TaggedAdminMixin, DeskHistoryAdmin):
+class PersonAdmin(SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, DeskHistoryAdmin):
     list_display = ["name", "name_latin", "description", "tag_list", "updated_at"]
     list_filter = [TagListFilter]
     search_fields = ["name", "name_latin", "aliases", "slug"]
@@ -363,7 +357,7 @@ class PersonAdmin(SlugOptionalMixin, NFCSearchMixin, TaggedAdminMixin, DeskHisto
 
 
 @admin.register(Source)
-class SourceAdmin(SlugOptionalMixin, NFCSearchMixin, DeskHistoryAdmin):
+class SourceAdmin(SlugOptionalMixin, FoldedSearchMixin, DeskHistoryAdmin):
     list_display = ["title", "kind", "attribution", "published_on"]
     list_filter = ["kind"]
     list_select_related = ["author"]
@@ -379,7 +373,7 @@ class SourceAdmin(SlugOptionalMixin, NFCSearchMixin, DeskHistoryAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(NFCSearchMixin, TaggedAdminMixin, QuoteDeskMixin):
+class QuoteAdmin(FoldedSearchMixin, TaggedAdminMixin, QuoteDeskMixin):
     list_display = [
         "__str__",
         "speaker",
@@ -410,7 +404,7 @@ class QuoteAdmin(NFCSearchMixin, TaggedAdminMixin, QuoteDeskMixin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["article", "kind", "published_at"]
     list_filter = ["kind"]
     list_select_related = ["article"]
@@ -480,7 +474,7 @@ def _count(links):
 
 
 @admin.register(Tag)
-class TagAdmin(SlugOptionalMixin, NFCSearchMixin, admin.ModelAdmin):
+class TagAdmin(SlugOptionalMixin, FoldedSearchMixin, admin.ModelAdmin):
     form = TagForm
     list_display = ["name", "slug", "article_count", "person_count", "quote_count"]
     search_fields = ["name", "slug"]
@@ -548,7 +542,7 @@ class TagAdmin(SlugOptionalMixin, NFCSearchMixin, admin.ModelAdmin):
         if form.is_valid():
             target = form.cleaned_data["target"]
             sources = list(queryset.exclude(pk=target.pk))
-            tags.merge_tags(sources, target)
+            tags.merge_tags(sources, target, user=request.user)
             self.message_user(
                 request,
                 ngettext(

@@ -1,4 +1,5 @@
-"""The editors' desk rules in the admin: history, corrections, quote integrity, publishing, roles.
+"""The editors' desk rules in the admin: search, history, corrections, quote integrity,
+publishing, roles.
 
 Mixins that articles/admin.py puts on its ModelAdmins, plus the share-link admin. The rules
 themselves live in articles/forms.py, articles/integrity.py and articles/publishing.py.
@@ -14,12 +15,17 @@ from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history import utils
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import to_historic
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from articles import integrity, publishing
+from articles import integrity, publishing, tags
+from articles.fields import TaggableManager
 from articles.forms import ArticleAdminForm, QuoteAdminForm, QuoteInlineFormSet
-from articles.history.baseline import ensure_baseline
-from articles.models import Article, ShareLink
+from articles.history.versions import ensure_baseline, ensure_baselines, record_versions
+from articles.lookups import FoldContains
+from articles.models import Article, ShareLink, Tag
 
 CHANGE_REASON_MAX = 100  # simple-history's history_change_reason column
 
@@ -51,26 +57,113 @@ def _is_reporter_locked(request, article):
     )
 
 
-class DeskHistoryAdmin(SimpleHistoryAdmin):
-    """SimpleHistoryAdmin that lets only those who may change an object restore a version.
+class FoldedSearchMixin:
+    """Admin search, and the autocompletes that use it, compare folded text
+    (articles.lookups): इस्तीफा finds इस्तीफ़ा, "ai" finds "AI", NBSP and quote-mark
+    variants match. A search field with Django's own prefix (^, =, @) keeps its meaning."""
 
-    simple-history checks view permission before showing an old version but saves a POST
-    to it without checking change permission; a reporter could otherwise "restore" a
-    published article.
+    def get_search_fields(self, request):
+        return [
+            name if name[:1] in "^=@" else f"{name}__{FoldContains.lookup_name}"
+            for name in super().get_search_fields(request)
+        ]
+
+
+class _VersionDiff(HistoricalRecordContextHelper):
+    """Shows a versioned link field (people, sources, tags) in a diff as the sorted names it
+    holds; simple-history would show tags as raw link rows."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.many_to_many:
+            target = utils.get_m2m_reverse_field_name(field)
+            return sorted(str(row[target]) for row in value)
+        return super().prepare_delta_change_value(change, value)
+
+
+def version_links(version):
+    """The links a historical record holds, as initial values of its object's admin form:
+    primary keys for people and sources, the comma-separated names for tags (a tag merged
+    away since is gone and left out)."""
+    links = {}
+    for field in version._history_m2m_fields:
+        rows = getattr(version, field.name)
+        target = rows.model._meta.get_field(utils.get_m2m_reverse_field_name(field)).attname
+        ids = list(rows.values_list(target, flat=True))
+        if isinstance(field, TaggableManager):
+            links[field.name] = tags.tag_string(Tag.objects.filter(pk__in=ids))
+        else:
+            links[field.name] = ids
+    return links
+
+
+class _RestoreLinksForm:
+    """Starts the restore form with the version's links rather than today's."""
+
+    version_links = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, value in self.version_links.items():
+            if name in self.fields:
+                self.initial[name] = value
+
+
+class DeskHistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin for the desk: one version per save, links (people, sources, tags)
+    in every version and restored with it, and restoring takes change permission.
+
+    One version per save: save_model tells simple-history not to record its own versions
+    (one per step: the object, then each link field), and the version is recorded by
+    log_addition/log_change, the hook that Django's change form, the changelist's list
+    editing and simple-history's restore view all call once the object, its links and its
+    inlines are saved. The correction note, if any, is its change reason.
+
+    Restoring: simple-history checks view permission before showing an old version but
+    saves a POST to it without checking change permission; a reporter could otherwise
+    "restore" a published article.
     """
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _VersionDiff(self.model, historical_record)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        version = to_historic(obj) if obj is not None else None
+        if version is None:
+            return form
+        links = version_links(version)
+        return type(form.__name__, (_RestoreLinksForm, form), {"version_links": links})
 
     def save_model(self, request, obj, form, change):
         if change:
             ensure_baseline(self.model, obj.pk)
+        obj.skip_history_when_saving = True
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         # Quotes edited on their article's page get their baseline version too.
         if getattr(formset.model, "history", None) is not None:
-            for inline_form in formset.initial_forms:
-                if inline_form.has_changed():
-                    ensure_baseline(formset.model, inline_form.instance.pk)
+            ensure_baselines(
+                formset.model,
+                [f.instance.pk for f in formset.initial_forms if f.has_changed()],
+            )
         super().save_formset(request, form, formset, change)
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._record_version(request, obj, created=True)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._record_version(request, obj, created=False)
+        return entry
+
+    def _record_version(self, request, obj, *, created):
+        if hasattr(obj, "skip_history_when_saving"):
+            del obj.skip_history_when_saving
+            record_versions([obj], user=request.user, created=created)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
@@ -210,7 +303,7 @@ class QuoteDeskMixin(DeskHistoryAdmin):
 
 
 @admin.register(ShareLink)
-class ShareLinkAdmin(admin.ModelAdmin):
+class ShareLinkAdmin(FoldedSearchMixin, admin.ModelAdmin):
     """Secret links to drafts: create one per person you share with, revoke when done."""
 
     list_display = ["article", "note", "share_url", "created_by", "created_at", "is_active"]

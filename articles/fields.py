@@ -4,6 +4,7 @@ Normalisation lives in the field rather than in Model.save() or a signal because
 ``loaddata`` saves raw: it skips save() and pre_save(), but never get_prep_value().
 """
 
+import taggit.managers
 from django import forms
 from django.db import models
 
@@ -55,3 +56,15 @@ class SlugField(NFCMixin, models.SlugField):
     def formfield(self, **kwargs):
         # forms.SlugField would add Django's \w-based validator back.
         return models.CharField.formfield(self, **{"form_class": forms.CharField, **kwargs})
+
+
+class TaggableManager(taggit.managers.TaggableManager):
+    """taggit's tag field, plus the one ManyToManyField method simple-history needs to
+    version tag links like any other many-to-many (see articles.history.records).
+
+    Every link table here (ArticleTag, PersonTag, QuoteTag) points at its tagged object
+    through ``content_object``.
+    """
+
+    def m2m_field_name(self):
+        return self.through._meta.get_field("content_object").name

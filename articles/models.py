@@ -15,12 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
-from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
-from articles.fields import NFCCharField, NFCTextField, SlugField
+from articles.fields import NFCCharField, NFCTextField, SlugField, TaggableManager
 from articles.history.apps import APP_LABEL as HISTORY_APP
+from articles.history.records import HistoricalRecords
 from articles.markup import render_markdown
 from articles.text import slugify
 
@@ -122,7 +121,7 @@ class TagLinkManager(models.Manager):
 
 class ArticleTag(TagLink):
     tag = models.ForeignKey(Tag, models.CASCADE, related_name="article_links")
-    content_object = models.ForeignKey("Article", models.CASCADE, related_name="tag_links")
+    content_object = models.ForeignKey("articles.Article", models.CASCADE, related_name="tag_links")
 
     objects = TagLinkManager()
 
@@ -137,7 +136,7 @@ ArticleTag.natural_key.dependencies = ["articles.article", "articles.tag"]
 
 class PersonTag(TagLink):
     tag = models.ForeignKey(Tag, models.CASCADE, related_name="person_links")
-    content_object = models.ForeignKey("Person", models.CASCADE, related_name="tag_links")
+    content_object = models.ForeignKey("articles.Person", models.CASCADE, related_name="tag_links")
 
     objects = TagLinkManager()
 
@@ -152,7 +151,7 @@ PersonTag.natural_key.dependencies = ["articles.person", "articles.tag"]
 
 class QuoteTag(TagLink):
     tag = models.ForeignKey(Tag, models.CASCADE, related_name="quote_links")
-    content_object = models.ForeignKey("Quote", models.CASCADE, related_name="tag_links")
+    content_object = models.ForeignKey("articles.Quote", models.CASCADE, related_name="tag_links")
 
     objects = TagLinkManager()
 
@@ -222,8 +221,7 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     tags = TaggableManager(through=PersonTag, blank=True, verbose_name=_("tags"))
-    # Tag links are not tracked: see "History" in README.md.
-    history = HistoricalRecords(app=HISTORY_APP)
+    history = HistoricalRecords(app=HISTORY_APP, m2m_fields=[tags])
 
     objects = PersonQuerySet.as_manager()
 
@@ -433,10 +431,9 @@ class Article(models.Model):
         Source, blank=True, related_name="articles", verbose_name=_("sources cited")
     )
     tags = TaggableManager(through=ArticleTag, blank=True, verbose_name=_("tags"))
-    # People and sources are part of the record (who is in the story, what it relies on),
-    # so their links are versioned too; taggit's manager is not a ManyToManyField and
-    # simple-history cannot track it, so tag changes are not in the history.
-    history = HistoricalRecords(app=HISTORY_APP, m2m_fields=[people, sources])
+    # People, sources and tags are part of the record (who is in the story, what it relies
+    # on, how it is filed), so their links are versioned too.
+    history = HistoricalRecords(app=HISTORY_APP, m2m_fields=[people, sources, tags])
 
     objects = ArticleQuerySet.as_manager()
 
@@ -549,7 +546,7 @@ class Quote(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     tags = TaggableManager(through=QuoteTag, blank=True, verbose_name=_("tags"))
-    history = HistoricalRecords(app=HISTORY_APP)
+    history = HistoricalRecords(app=HISTORY_APP, m2m_fields=[tags])
 
     objects = QuoteQuerySet.as_manager()
 

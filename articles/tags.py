@@ -11,8 +11,10 @@ that reads every tag's name: fine for a newsroom's few thousand tags.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from articles.history.versions import ensure_baselines, record_versions
 from articles.models import ArticleTag, PersonTag, QuoteTag, SlugRedirect, Tag
 from articles.redirects import record_slug_change
 from articles.text import fold, normalize
@@ -121,11 +123,33 @@ def _links(queryset):
     return queryset.model._meta.get_field("tags").remote_field.through
 
 
+class _Versioned:
+    """Keeps the history of the items a bulk tag change touches: each gets a baseline
+    version before the change if it has none, and a version after it.
+
+    Link rows written in bulk send no signal, so simple-history would not see the change.
+    Costs a constant number of queries per model, whatever the number of items.
+    """
+
+    def __init__(self, model, pks, *, reason, user):
+        self.model, self.pks, self.reason, self.user = model, list(pks), reason, user
+
+    def __enter__(self):
+        ensure_baselines(self.model, self.pks)
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        if exc_type is None and self.pks:
+            changed = self.model._default_manager.filter(pk__in=self.pks)
+            record_versions(changed, reason=self.reason, user=self.user)
+
+
 @transaction.atomic
-def add_tag(queryset, tag: Tag) -> int:
+def add_tag(queryset, tag: Tag, *, user=None) -> int:
     """Tag every item of ``queryset`` with ``tag``; returns how many gained it.
 
-    Items that already carry the tag are left alone. Three queries, whatever the size.
+    Items that already carry the tag are left alone; each item that gains it gets a
+    version in its history, by ``user``. A constant number of queries, whatever the size.
     """
     links = _links(queryset)
     has_it = set(
@@ -133,41 +157,52 @@ def add_tag(queryset, tag: Tag) -> int:
             "content_object_id", flat=True
         )
     )
-    new = [
-        links(tag=tag, content_object_id=pk)
-        for pk in queryset.values_list("pk", flat=True)
-        if pk not in has_it
-    ]
-    links.objects.bulk_create(new)
-    return len(new)
+    gaining = [pk for pk in queryset.values_list("pk", flat=True) if pk not in has_it]
+    reason = gettext("tag added: %(tag)s") % {"tag": tag.name}
+    with _Versioned(queryset.model, gaining, reason=reason, user=user):
+        links.objects.bulk_create([links(tag=tag, content_object_id=pk) for pk in gaining])
+    return len(gaining)
 
 
 @transaction.atomic
-def remove_tag(queryset, tag: Tag) -> int:
-    """Untag every item of ``queryset``; returns how many lost the tag. The tag stays."""
-    deleted, _by_model = (
-        _links(queryset).objects.filter(tag=tag, content_object__in=queryset).delete()
-    )
-    return deleted
+def remove_tag(queryset, tag: Tag, *, user=None) -> int:
+    """Untag every item of ``queryset``; returns how many lost the tag. The tag stays.
+
+    Each item that loses it gets a version in its history, by ``user``.
+    """
+    links = _links(queryset).objects.filter(tag=tag, content_object__in=queryset)
+    losing = list(links.values_list("content_object_id", flat=True))
+    reason = gettext("tag removed: %(tag)s") % {"tag": tag.name}
+    with _Versioned(queryset.model, losing, reason=reason, user=user):
+        links.delete()
+    return len(losing)
 
 
 @transaction.atomic
-def merge_tags(sources, target: Tag) -> int:
+def merge_tags(sources, target: Tag, *, user=None) -> int:
     """Move everything tagged with any of ``sources`` to ``target``, then delete ``sources``.
 
     Contract: every article, person and quote that carried a source tag carries ``target``
-    afterwards, exactly once (links that would duplicate are dropped); the source tags are
-    gone; each source tag's public URL redirects to the target's (SlugRedirect). ``target``
-    among ``sources`` is ignored. Returns the number of links moved. All or nothing.
+    afterwards, exactly once (links that would duplicate are dropped), and gets a version
+    in its history, by ``user``; the source tags are gone; each source tag's public URL
+    redirects to the target's (SlugRedirect). ``target`` among ``sources`` is ignored.
+    Returns the number of links moved. All or nothing.
     """
     moved = 0
     for source in sources:
         if source.pk == target.pk:
             continue
+        reason = gettext("tag “%(source)s” merged into “%(target)s”") % {
+            "source": source.name,
+            "target": target.name,
+        }
         for links in LINK_MODELS:
-            tagged_with_target = links.objects.filter(tag=target).values("content_object")
-            links.objects.filter(tag=source, content_object__in=tagged_with_target).delete()
-            moved += links.objects.filter(tag=source).update(tag=target)
+            model = links._meta.get_field("content_object").related_model
+            tagged = links.objects.filter(tag=source).values_list("content_object_id", flat=True)
+            with _Versioned(model, tagged, reason=reason, user=user):
+                tagged_with_target = links.objects.filter(tag=target).values("content_object")
+                links.objects.filter(tag=source, content_object__in=tagged_with_target).delete()
+                moved += links.objects.filter(tag=source).update(tag=target)
         record_slug_change(SlugRedirect.Kind.TAG, source.slug, target.slug)
         source.delete()
     return moved

@@ -477,6 +477,38 @@ def test_search_normalises_the_term_to_nfc(editor):
     assert rows(editor, "admin:articles_article_changelist", q="इस्ती\u095eा") == {"इस्तीफ़ा की ख़बर"}
 
 
+@pytest.mark.parametrize(
+    ("changelist", "term", "expected"),
+    [
+        # Without the nukta, and the other way round.
+        ("article", "इस्तीफा", {"इस्तीफ़ा की ख़बर"}),
+        ("person", "क़ादिर", {"कादिर"}),
+        # Case and non-breaking space.
+        ("article", "ai\u00a0सेफ्टी", {"AI सेफ्टी पर बहस"}),
+        # A related field: the article found by a person's name typed without nukta.
+        ("article", "कादिर", {"AI सेफ्टी पर बहस"}),
+        # Two words: both must match, each anywhere.
+        ("article", "इस्तीफा खबर", {"इस्तीफ़ा की ख़बर"}),
+        ("article", "इस्तीफा सेफ्टी", set()),
+        # LIKE's wildcards are plain characters.
+        ("article", "%", set()),
+        ("article", "_", set()),
+    ],
+)
+def test_search_ignores_nukta_case_and_space_variants(editor, changelist, term, expected):
+    ArticleFactory(headline="इस्तीफ़ा की ख़बर")
+    ArticleFactory(headline="AI सेफ्टी पर बहस", people=[PersonFactory(name="कादिर", name_latin="")])
+    assert rows(editor, f"admin:articles_{changelist}_changelist", q=term) == expected
+
+
+def test_autocompletes_search_folded_too(editor):
+    PersonFactory(name="फ़रहान ज़ैदी", name_latin="")
+    url = reverse("admin:autocomplete")
+    params = {"app_label": "articles", "model_name": "quote", "field_name": "speaker"}
+    found = editor.get(url, {**params, "term": "फरहान जैदी"}).json()["results"]
+    assert [result["text"] for result in found] == ["फ़रहान ज़ैदी"]
+
+
 def test_quotes_found_by_speaker_alias_and_article_text(editor):
     speaker = PersonFactory(name="आकाश गुप्ता", aliases="Akash")
     QuoteFactory(speaker=speaker, text="दुनिया ख़तरे में है")

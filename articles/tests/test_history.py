@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.models import Article, Person
+from articles import tags
+from articles.models import Article, Person, Tag
 from articles.tests.adminform import admin_form
 from articles.tests.desk import EDITORS, REPORTERS, logged_in
 from articles.tests.factories import ArticleFactory, PersonFactory, QuoteFactory, SourceFactory
@@ -150,6 +151,7 @@ def test_rows_loaded_from_a_fixture_get_a_baseline_on_their_first_edit(client):
     person = Person.objects.get(slug="dylan-scandinaro")
     article = Article.objects.get()
     assert not person.history.exists()  # loaddata saves raw: no version
+    assert not article.history.exists()  # not even partial ones for its links
     logged_in(client, EDITORS)
     old_name = person.name
     rename(client, person, "डिलन स्कैंडिनारो")
@@ -162,10 +164,151 @@ def test_rows_loaded_from_a_fixture_get_a_baseline_on_their_first_edit(client):
     data = admin_form(client, change_url(article), "article_form")
     data.update(language="hi-IN")
     assert client.post(change_url(article), data).status_code == 302
-    # loaddata sets the article's people and sources after its raw save, and
-    # simple-history versions those m2m changes: the edit has a previous version to
-    # compare with, holding the links as loaded.
+    # The baseline holds the links as loaded; the edit's diff is the one field.
+    baseline, edit = article.history.order_by("history_date", "history_id")
+    assert baseline.history_user is None
+    assert baseline.people.count() == 5
+    assert baseline.sources.count() == 4
+    assert baseline.tags.count() == article.tags.count() > 0
+    assert [c.field for c in edit.diff_against(baseline).changes] == ["language"]
+
+
+# One version per save, tags in every version ------------------------------------------
+
+
+def tag_names(version):
+    return sorted(link.tag.name for link in version.tags.select_related("tag"))
+
+
+def test_one_admin_save_is_one_version_holding_fields_links_and_reason(client):
+    editor = logged_in(client, EDITORS)
+    article = ArticleFactory(body="पुराना पाठ।")
+    person = PersonFactory()
+    Tag.objects.create(name="इस्तीफ़ा")
+    before = article.history.count()
+    data = admin_form(client, change_url(article), "article_form")
+    data.update(
+        body="नया पाठ।",
+        people=[person.pk],
+        tags="इस्तीफ़ा, AI सेफ्टी",
+        correction_kind="correction",
+        correction_text="पाठ सुधारा गया।",
+    )
+    assert client.post(change_url(article), data).status_code == 302
+    assert article.history.count() == before + 1
     latest = article.history.latest()
-    assert latest.prev_record.people.count() == 5
-    assert latest.prev_record.sources.count() == 4
-    assert [c.field for c in latest.diff_against(latest.prev_record).changes] == ["language"]
+    assert latest.history_user == editor
+    assert latest.history_change_reason == "correction: पाठ सुधारा गया।"
+    assert tag_names(latest) == ["AI सेफ्टी", "इस्तीफ़ा"]
+    changes = {c.field: c for c in latest.diff_against(latest.prev_record).changes}
+    assert {"body", "people", "tags"} <= set(changes)
+    assert "headline" not in changes
+
+
+def test_a_tag_change_alone_is_a_version_with_its_diff_on_the_history_page(client):
+    logged_in(client, EDITORS, username="sampadak")
+    person = PersonFactory()
+    person.tags.add("अर्थव्यवस्था")
+    data = admin_form(client, change_url(person), "person_form")
+    data["tags"] = "अर्थव्यवस्था, इस्तीफ़ा"
+    assert client.post(change_url(person), data).status_code == 302
+    latest = person.history.latest()
+    [change] = latest.diff_against(latest.prev_record).changes
+    assert change.field == "tags"
+    page = client.get(history_url(person)).content.decode()
+    changes = page[page.index('id="change-history"') :]
+    assert "[अर्थव्यवस्था]" in changes
+    assert "[अर्थव्यवस्था, इस्तीफ़ा]" in changes
+    assert "sampadak" in changes
+
+
+def test_quote_tags_are_versioned_too(client):
+    logged_in(client, EDITORS)
+    quote = QuoteFactory(article__draft=True)
+    data = admin_form(client, change_url(quote), "quote_form")
+    data["tags"] = "बयान"
+    assert client.post(change_url(quote), data).status_code == 302
+    assert tag_names(quote.history.latest()) == ["बयान"]
+
+
+def test_saving_outside_the_admin_still_versions_tags():
+    article = ArticleFactory(draft=True)
+    article.tags.add("कविता")  # taggit's manager: simple-history sees the change
+    assert tag_names(article.history.latest()) == ["कविता"]
+
+
+def test_bulk_tagging_versions_each_item_changed_with_who_and_what(client):
+    editor = logged_in(client, EDITORS)
+    tagged, untagged, left_out = ArticleFactory.create_batch(3, draft=True)
+    tagged.tags.add("कविता")
+    counts = {a.pk: a.history.count() for a in (tagged, untagged, left_out)}
+    changelist = reverse("admin:articles_article_changelist")
+    data = {"action": "add_tag", "apply": "1", "tag": "कविता"}
+    data["_selected_action"] = [tagged.pk, untagged.pk]
+    assert client.post(changelist, data).status_code == 302
+    assert tagged.history.count() == counts[tagged.pk]  # it had the tag: no change
+    assert left_out.history.count() == counts[left_out.pk]
+    assert untagged.history.count() == counts[untagged.pk] + 1
+    latest = untagged.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (editor, "tag added: कविता")
+    assert tag_names(latest) == ["कविता"]
+
+    data.update(action="remove_tag", _selected_action=[untagged.pk])
+    assert client.post(changelist, data).status_code == 302
+    latest = untagged.history.latest()
+    assert latest.history_change_reason == "tag removed: कविता"
+    assert tag_names(latest) == []
+
+
+def test_bulk_tagging_a_loaded_row_records_its_baseline_first(client):
+    call_command("loaddata", "seed", verbosity=0)
+    article = Article.objects.get()
+    before = sorted(article.tags.values_list("name", flat=True))
+    tags.add_tag(Article.objects.all(), tags.get_or_create_tag("नया टैग"))
+    baseline, change = article.history.order_by("history_date", "history_id")
+    assert tag_names(baseline) == before
+    assert tag_names(change) == sorted([*before, "नया टैग"])
+
+
+def test_a_merge_versions_every_item_it_retags(client):
+    editor = logged_in(client, EDITORS)
+    old = Tag.objects.create(name="एआई सुरक्षा")
+    target = Tag.objects.create(name="AI सेफ्टी")
+    article = ArticleFactory(tags=[old])
+    quote = QuoteFactory()
+    quote.tags.add(old, target)
+    changelist = reverse("admin:articles_tag_changelist")
+    data = {"action": "merge_tags", "_selected_action": [old.pk], "apply": "1"}
+    assert client.post(changelist, {**data, "target": target.name}).status_code == 302
+    for item in (article, quote):
+        latest = item.history.latest()
+        assert latest.history_user == editor
+        assert latest.history_change_reason == "tag “एआई सुरक्षा” merged into “AI सेफ्टी”"
+        assert tag_names(latest) == ["AI सेफ्टी"]
+    # The version before still says what the item carried, though that tag is gone.
+    page = client.get(history_url(article)).content.decode()
+    assert "Deleted tag" in page and "[AI सेफ्टी]" in page
+
+
+def test_restoring_a_version_restores_its_people_sources_and_tags(client):
+    logged_in(client, EDITORS)
+    first_person, second_person = PersonFactory(), PersonFactory()
+    source = SourceFactory()
+    article = ArticleFactory(draft=True, people=[first_person])
+    article.sources.add(source)
+    article.tags.add("पहला")
+    first = article.history.latest()
+    data = admin_form(client, change_url(article), "article_form")
+    data.update(people=[second_person.pk], sources=[], tags="दूसरा")
+    assert client.post(change_url(article), data).status_code == 302
+
+    revert_url = reverse("admin:articles_article_simple_history", args=[article.pk, first.pk])
+    data = admin_form(client, revert_url, "historicalarticle_form")
+    assert data["tags"] == "पहला"
+    assert data["people"] == str(first_person.pk)  # one selected option
+    assert data["sources"] == str(source.pk)
+    assert client.post(revert_url, data).status_code == 302
+    assert list(article.people.all()) == [first_person]
+    assert list(article.sources.all()) == [source]
+    assert [t.name for t in article.tags.all()] == ["पहला"]
+    assert tag_names(article.history.latest()) == ["पहला"]

@@ -4,6 +4,8 @@ Loading stays all-or-nothing (Django wraps it in one transaction); only the mess
 change. Django defers a natural-key reference it cannot resolve, in case the target comes
 later in the file, so a quote whose speaker does not exist reaches the database as a bare
 NOT NULL failure; and a file that is not valid JSON is reported with an empty reason.
+
+It also keeps loading out of the change history (see save_obj).
 """
 
 from django.core.management.commands import loaddata
@@ -21,6 +23,12 @@ class Command(loaddata.Command):
             raise
 
     def save_obj(self, obj):
+        # A raw save records no version, but Django then sets the object's many-to-many
+        # links (an article's people and sources) through their managers, and
+        # simple-history would version each step: partial versions of a half-loaded row.
+        # Loaded rows get one whole baseline version before their first edit instead
+        # (articles.history.versions.ensure_baselines).
+        obj.object.skip_history_when_saving = True
         for field, key in obj.deferred_fields.items():
             required = field.many_to_one and not field.null
             # A target saved earlier in this load would have been found already, so an
