@@ -29,7 +29,9 @@ from articles.desk_admin import (
     NeedsAttentionFilter,
     QuoteDeskMixin,
     QuoteInlineDeskMixin,
+    ShareLinkInline,
 )
+from articles.forms import QUOTE_FIELDS
 from articles.models import (
     Article,
     ArticleTag,
@@ -225,17 +227,7 @@ class QuoteInline(QuoteInlineDeskMixin, admin.StackedInline):
     extra = 0
     autocomplete_fields = ["speaker", "source"]
     formfield_overrides = TaggedAdminMixin.formfield_overrides
-    fields = [
-        "position",
-        "speaker",
-        "kind",
-        "text",
-        "source",
-        "said_on",
-        "original_text",
-        "original_language",
-        "tags",
-    ]
+    fields = QUOTE_FIELDS
 
 
 class CorrectionInline(admin.StackedInline):
@@ -267,7 +259,7 @@ class ArticleAdmin(SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, Artic
     date_hierarchy = "published_at"
     autocomplete_fields = ["people", "sources"]
     prepopulated_fields = {"slug": ["headline"]}
-    inlines = [QuoteInline, CorrectionInline]
+    inlines = [QuoteInline, CorrectionInline, ShareLinkInline]
 
     class Media:
         js = URLIFY_JS

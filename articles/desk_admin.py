@@ -9,6 +9,7 @@ when, and a field-by-field "Changes" column, old → new) and lets an editor rev
 earlier version through the same form and rules as an ordinary edit.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -173,10 +174,14 @@ class DeskHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ArticleDeskMixin(DeskHistoryAdmin):
-    """History, the correction rule, publish checks, role limits and the preview link."""
+class _StoryDeskAdmin(DeskHistoryAdmin):
+    """What articles and quotes share: the form knows whether its user may publish (the
+    correction and publish rules depend on it), a story's lock for reporters, and deleting
+    is an editor's call, whatever else a custom group was given."""
 
-    form = ArticleAdminForm
+    def story(self, obj):
+        """The article whose publication state governs ``obj``."""
+        raise NotImplementedError
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -184,15 +189,23 @@ class ArticleDeskMixin(DeskHistoryAdmin):
         return form
 
     def has_change_permission(self, request, obj=None):
-        if _is_reporter_locked(request, obj):
+        if obj is not None and _is_reporter_locked(request, self.story(obj)):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        # Deleting is an editor's call, whatever else a custom group was given.
         if not publishing.can_publish(request.user):
             return False
         return super().has_delete_permission(request, obj)
+
+
+class ArticleDeskMixin(_StoryDeskAdmin):
+    """History, the correction rule, publish checks, role limits and the preview link."""
+
+    form = ArticleAdminForm
+
+    def story(self, obj):
+        return obj
 
     def view_on_site(self, obj):
         return publishing.view_on_site_url(obj)
@@ -209,6 +222,12 @@ class ArticleDeskMixin(DeskHistoryAdmin):
             obj._change_reason = reason
         super().save_model(request, obj, form, change)
         _record_note(obj, form, obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ShareLink:
+            save_share_links(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
@@ -257,7 +276,7 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class QuoteDeskMixin(DeskHistoryAdmin):
+class QuoteDeskMixin(_StoryDeskAdmin):
     """History, integrity column and filter, correction rule and role limits for quotes.
 
     The integrity column reads the article body, so the admin's list_select_related must
@@ -266,20 +285,8 @@ class QuoteDeskMixin(DeskHistoryAdmin):
 
     form = QuoteAdminForm
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.can_publish = publishing.can_publish(request.user)
-        return form
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and _is_reporter_locked(request, obj.article):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if not publishing.can_publish(request.user):
-            return False
-        return super().has_delete_permission(request, obj)
+    def story(self, obj):
+        return obj.article
 
     def view_on_site(self, obj):
         # A quote of a draft has no public page yet: show it in its article's preview.
@@ -302,6 +309,60 @@ class QuoteDeskMixin(DeskHistoryAdmin):
         _record_note(obj, form, obj.article)
 
 
+class ShareLinkInlineForm(forms.ModelForm):
+    """A share link on its article's page: who it is for, and a box to revoke it."""
+
+    revoke = forms.BooleanField(label=_("revoke"), required=False)
+
+    class Meta:
+        model = ShareLink
+        fields = ["note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only a saved, active link can be revoked; a revoked one stays as a record.
+        if self.instance.pk is None or not self.instance.is_active:
+            self.fields["revoke"].disabled = True
+        if not self.instance.is_active:
+            self.fields["note"].disabled = True
+
+
+class ShareLinkInline(admin.TabularInline):
+    """Share links made and revoked on the article's own page (they need the share-link
+    permissions, which only editors have). Links are never deleted, only revoked."""
+
+    model = ShareLink
+    form = ShareLinkInlineForm
+    extra = 0
+    can_delete = False
+    fields = ["note", "share_url", "created_by", "created_at", "revoke"]
+    readonly_fields = ["share_url", "created_by", "created_at"]
+    verbose_name_plural = _("share links (secret links to read this article before it is public)")
+
+    @admin.display(description=_("link"))
+    def share_url(self, obj):
+        return _share_url(obj)
+
+
+def save_share_links(request, formset):
+    """Save the inline's share links: new ones are the user's, ticked ones are revoked."""
+    for link in formset.save(commit=False):
+        if link.pk is None:
+            link.created_by = request.user
+        link.save()
+    for form in formset.forms:
+        if form.instance.pk is not None and form.cleaned_data.get("revoke"):
+            form.instance.revoke()
+
+
+def _share_url(link):
+    if link.pk is None:
+        return _("Save to make the link.")
+    if not link.is_active:
+        return _("revoked")
+    return format_html('<a href="{0}" class="share-url">{0}</a>', link.get_absolute_url())
+
+
 @admin.register(ShareLink)
 class ShareLinkAdmin(FoldedSearchMixin, admin.ModelAdmin):
     """Secret links to drafts: create one per person you share with, revoke when done."""
@@ -317,11 +378,7 @@ class ShareLinkAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
     @admin.display(description=_("link"))
     def share_url(self, obj):
-        if obj.pk is None:
-            return _("Save to make the link.")
-        if not obj.is_active:
-            return _("revoked")
-        return format_html('<a href="{0}" class="share-url">{0}</a>', obj.get_absolute_url())
+        return _share_url(obj)
 
     @admin.display(description=_("active"), boolean=True)
     def is_active(self, obj):

@@ -245,6 +245,20 @@ class QuoteInlineFormSet(forms.BaseInlineFormSet):
         return Article.objects.published().filter(pk=self.instance.pk).exists()
 
 
+#: A quote's fields on its article's page; its own page adds the article.
+QUOTE_FIELDS = [
+    "position",
+    "speaker",
+    "kind",
+    "text",
+    "source",
+    "said_on",
+    "original_text",
+    "original_language",
+    "tags",
+]
+
+
 class QuoteAdminForm(EditNoteForm, forms.ModelForm):
     """A quote on its own admin page, with the same rules as on its article's page."""
 
@@ -252,18 +266,7 @@ class QuoteAdminForm(EditNoteForm, forms.ModelForm):
 
     class Meta:
         model = Quote
-        fields = [
-            "article",
-            "position",
-            "speaker",
-            "kind",
-            "text",
-            "source",
-            "said_on",
-            "original_text",
-            "original_language",
-            "tags",
-        ]
+        fields = ["article", *QUOTE_FIELDS]
 
     def clean(self):
         cleaned = super().clean()

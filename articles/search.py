@@ -240,36 +240,25 @@ def _quoted(term):
 
 
 class _Match(Func):
-    output_field = FloatField()
+    """``document @@ query`` (``rank=False``, a filter) or ``ts_rank(document, query)``."""
 
-    def __init__(self, kind, terms):
-        self.kind, self.terms = kind, terms
-        super().__init__()
-
-    def as_sql(self, compiler, connection, **extra):
-        document, _ = _Document(self.kind).as_sql(compiler, connection)
-        tsquery, params = _tsquery(self.terms)
-        return f"ts_rank({document}, {tsquery})", params
-
-
-class _Matches(Func):
-    output_field = BooleanField()
-
-    def __init__(self, kind, terms):
-        self.kind, self.terms = kind, terms
-        super().__init__()
+    def __init__(self, kind, terms, *, rank):
+        self.kind, self.terms, self.rank = kind, terms, rank
+        super().__init__(output_field=FloatField() if rank else BooleanField())
 
     def as_sql(self, compiler, connection, **extra):
         document, _ = _Document(self.kind).as_sql(compiler, connection)
         tsquery, params = _tsquery(self.terms)
+        if self.rank:
+            return f"ts_rank({document}, {tsquery})", params
         return f"({document} @@ ({tsquery}))", params
 
 
 def _postgres(query, kind):
     return list(
         kind.queryset()
-        .filter(_Matches(kind, query.terms))
-        .annotate(rank=_Match(kind, query.terms))
+        .filter(_Match(kind, query.terms, rank=False))
+        .annotate(rank=_Match(kind, query.terms, rank=True))
         .order_by(F("rank").desc(), *kind.order)[:RESULTS_PER_KIND]
     )
 

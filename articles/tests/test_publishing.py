@@ -203,6 +203,47 @@ def test_revoking_from_the_admin(client):
     assert client.get(links[1].get_absolute_url()).status_code == 200
 
 
+def test_share_links_are_made_and_revoked_on_the_articles_own_page(client):
+    from articles.tests.adminform import admin_form
+
+    draft = ArticleFactory(draft=True)
+    old = publishing.create_share_link(draft, note="पहले वाला")
+    editor = logged_in(client, EDITORS)
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+    page = client.get(url).content.decode()
+    assert old.get_absolute_url() in page  # the link is shown there, to copy
+
+    data = admin_form(client, url, "article_form")
+    prefix = "share_links"
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    data.update(
+        {
+            f"{prefix}-{total}-note": "तथ्य जाँचने वाली",
+            f"{prefix}-{total}-article": str(draft.pk),
+            f"{prefix}-TOTAL_FORMS": str(total + 1),
+            f"{prefix}-0-revoke": "on",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    old.refresh_from_db()
+    assert not old.is_active
+    assert client.get(old.get_absolute_url()).status_code == 404
+    new = draft.share_links.get(note="तथ्य जाँचने वाली")
+    assert new.created_by == editor and new.is_active
+    assert client.logout() is None
+    assert client.get(new.get_absolute_url()).status_code == 200
+
+
+def test_reporters_see_no_share_links_on_the_article_page(client):
+    draft = ArticleFactory(draft=True)
+    link = publishing.create_share_link(draft)
+    logged_in(client, REPORTERS)
+    page = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
+    assert "share_links-TOTAL_FORMS" not in page
+    assert link.token not in page
+
+
 def big_draft(n):
     article = ArticleFactory(draft=True, body="पहला अनुच्छेद।")
     article.people.set([PersonFactory() for _ in range(n)])
