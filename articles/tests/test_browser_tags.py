@@ -57,6 +57,13 @@ def test_add_an_existing_tag_to_the_seed_article_through_the_autocomplete(desk, 
     assert sorted(article.tags.names()) == sorted([*before, existing.name])
     assert Tag.objects.filter(name__contains="सुरक्षा").count() == 1
 
+    # The history shows the tag change: the loaded tags, then with the new one, by whom.
+    page.goto(reverse("admin:articles_article_history", args=[article.pk]))
+    latest = page.locator("#change-history tbody tr").first
+    expect(latest).to_contain_text("editor")
+    expect(latest).to_contain_text(existing.name)
+    screenshot("admin-article-history-tags")
+
 
 def test_keyboard_choice_and_near_duplicate_offers_the_existing_tag(desk):
     page = desk

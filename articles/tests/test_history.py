@@ -6,6 +6,8 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import tags
@@ -312,3 +314,18 @@ def test_restoring_a_version_restores_its_people_sources_and_tags(client):
     assert list(article.sources.all()) == [source]
     assert [t.name for t in article.tags.all()] == ["पहला"]
     assert tag_names(article.history.latest()) == ["पहला"]
+
+
+def test_the_history_page_costs_the_same_whatever_the_number_of_versions(client):
+    logged_in(client, EDITORS)
+    counts = []
+    for versions in (2, 12):
+        article = ArticleFactory(draft=True)
+        for i in range(versions):
+            article.tags.add(f"टैग {i}")
+            article.people.add(PersonFactory())
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(history_url(article)).content.decode()
+        assert f"टैग {versions - 1}" in page
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
