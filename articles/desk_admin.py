@@ -271,6 +271,7 @@ class ArticleDeskMixin(_StoryDeskAdmin):
     """History, the correction rule, publish checks, role limits and the preview link."""
 
     form = ArticleAdminForm
+    object_history_template = "admin/articles/article/object_history.html"
 
     def story(self, obj):
         return obj
@@ -296,6 +297,16 @@ class ArticleDeskMixin(_StoryDeskAdmin):
             save_share_links(request, formset)
         else:
             super().save_formset(request, form, formset, change)
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        quotes = (
+            article.quotes.select_related("speaker").order_by("position")
+            if article is not None
+            else []
+        )
+        extra_context = {"quote_histories": quotes, **(extra_context or {})}
+        return super().history_view(request, object_id, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":

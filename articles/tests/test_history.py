@@ -329,3 +329,13 @@ def test_the_history_page_costs_the_same_whatever_the_number_of_versions(client)
         assert f"टैग {versions - 1}" in page
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_article_history_leads_to_each_quotes_own_history(client):
+    logged_in(client, EDITORS)
+    quote = QuoteFactory(text="दुनिया ख़तरे में है")
+    page = client.get(history_url(quote.article)).content.decode()
+    assert reverse("admin:articles_quote_history", args=[quote.pk]) in page
+    assert "दुनिया ख़तरे में है" in page
+    client.cookies["django_language"] = "hi"
+    assert "इस लेख के उद्धरण" in client.get(history_url(quote.article)).content.decode()
