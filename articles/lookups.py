@@ -1,8 +1,9 @@
 """Comparing stored text the way the desk compares it: folded (articles.text.fold).
 
-``fold_contains`` is a lookup on every CharField and TextField: ``headline__fold_contains=
-"इस्तीफा"`` matches a headline containing इस्तीफ़ा, and "ai सेफ्टी" matches "AI सेफ्टी"
-(case, nukta, NBSP, dash and quote-mark variants are equal). The admin's search uses it.
+``fold_contains`` and ``fold_exact`` are lookups on every CharField and TextField:
+``headline__fold_contains="इस्तीफा"`` matches a headline containing इस्तीफ़ा, and
+``name__fold_exact="ai सेफ्टी"`` the tag "AI सेफ्टी" (case, nukta, NBSP, dash and quote-mark
+variants are equal). The admin's search uses the first, tag natural keys the second.
 
 The term is folded in Python; the column is folded by the database:
 
@@ -48,7 +49,7 @@ class Fold(Func):
         # translate() removes the characters of its second argument that have no
         # counterpart in the third.
         return (
-            f"lower(regexp_replace(translate({sql}, %s, %s), ' {{2,}}', ' ', 'g'))",
+            f"btrim(lower(regexp_replace(translate({sql}, %s, %s), ' {{2,}}', ' ', 'g')))",
             [*params, mapped + removed, "".join(table[char] for char in mapped)],
         )
 
@@ -66,3 +67,16 @@ class FoldContains(Lookup):
         lhs, lhs_params = compiler.compile(Fold(self.lhs))
         pattern = "%" + connection.ops.prep_for_like_query(fold(str(self.rhs))) + "%"
         return f"{lhs} LIKE %s ESCAPE '\\'", [*lhs_params, pattern]
+
+
+@CharField.register_lookup
+@TextField.register_lookup
+class FoldExact(Lookup):
+    """The column and the term fold equal."""
+
+    lookup_name = "fold_exact"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = compiler.compile(Fold(self.lhs))
+        return f"{lhs} = %s", [*lhs_params, fold(str(self.rhs))]

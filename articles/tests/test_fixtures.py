@@ -527,6 +527,21 @@ def test_loading_next_to_other_articles_leaves_them_untouched():
     assert Article.objects.count() == 3
 
 
+def test_a_tag_spelt_differently_in_the_database_is_the_seeds_tag():
+    """The desk keeps one spelling per tag: "anthropic" (or with an NBSP, or a nukta
+    variant) already in the database is the seed's "Anthropic", not a slug clash."""
+    other = ArticleFactory(tags=["anthropic"])
+    existing = Tag.objects.get(name="anthropic")
+    load_seed()
+    assert Tag.objects.filter(name__fold_exact="Anthropic").count() == 1
+    existing.refresh_from_db()
+    assert existing.name == "Anthropic"  # the fixture's spelling: it describes this tag
+    seeded = Article.objects.get(slug=ARTICLE)
+    assert existing in seeded.tags.all() and existing in other.tags.all()
+    load_seed()  # and again: the same rows
+    assert Tag.objects.filter(name__fold_exact="Anthropic").count() == 1
+
+
 # All or nothing -----------------------------------------------------------------------
 
 

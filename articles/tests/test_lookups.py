@@ -72,3 +72,10 @@ def test_the_database_fold_agrees_with_python_on_every_fold_rule():
     for char in sample:
         stored = normalize(f"क{char}ख")  # as the field stores it (U+2000 is U+2002 in NFC)
         assert stored in headlines(fold(stored)), repr(char)
+
+
+def test_fold_exact_is_whole_value_equality():
+    ArticleFactory(headline="AI सेफ्टी")
+    ArticleFactory(headline="AI सेफ्टी नीति")
+    found = Article.objects.filter(headline__fold_exact="ai\u00a0सेफ्टी ")
+    assert list(found.values_list("headline", flat=True)) == ["AI सेफ्टी"]
