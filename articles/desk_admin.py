@@ -295,8 +295,14 @@ class ArticleDeskMixin(_StoryDeskAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is ShareLink:
             save_share_links(request, formset)
-        else:
-            super().save_formset(request, form, formset, change)
+            return
+        # A quote changed on its article's page is part of the same edit: its version
+        # carries the article's correction note (or "minor edit") as its reason too.
+        reason = _change_reason(form)
+        if reason:
+            for inline_form in formset.forms:
+                inline_form.instance._change_reason = reason
+        super().save_formset(request, form, formset, change)
 
     def history_view(self, request, object_id, extra_context=None):
         article = self.get_object(request, unquote(object_id))

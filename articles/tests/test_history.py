@@ -339,3 +339,23 @@ def test_the_article_history_leads_to_each_quotes_own_history(client):
     assert "दुनिया ख़तरे में है" in page
     client.cookies["django_language"] = "hi"
     assert "इस लेख के उद्धरण" in client.get(history_url(quote.article)).content.decode()
+
+
+def test_a_quote_changed_on_its_article_page_carries_the_correction_note(client):
+    logged_in(client, EDITORS)
+    article = ArticleFactory(body="उन्होंने कहा कि दुनिया ख़तरे में है।")
+    quote = QuoteFactory(article=article, text="दुनिया ख़तरे में है")
+    data = admin_form(client, change_url(article), "article_form")
+    data.update(
+        {
+            "body": "उन्होंने कहा कि पूरी दुनिया ख़तरे में है।",
+            "quotes-0-text": "पूरी दुनिया ख़तरे में है",
+            "correction_kind": "correction",
+            "correction_text": "उद्धरण पूरा किया गया।",
+        }
+    )
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    latest = quote.history.latest()
+    assert latest.text == "पूरी दुनिया ख़तरे में है"
+    assert latest.history_change_reason == "correction: उद्धरण पूरा किया गया।"
