@@ -548,3 +548,14 @@ def test_python_word_boundary_is_wrong_for_devanagari():
     assert not re.search(r"\bशर्मा\b", "शर्मा की")  # misses a whole word
     assert find_word("मृणांकों ने", "मृणांक") == -1
     assert find_word("शर्मा की", "शर्मा") == 0
+
+
+def test_fold_table_is_what_fold_does_per_character():
+    table = text.fold_table()
+    for char, replacement in table.items():
+        assert text.fold(f"क{char}ख") == text.fold(f"क{replacement}ख"), repr(char)
+    # Every space and dash anywhere in Unicode (all planes) is in it.
+    for code in range(0x110000):
+        char = chr(code)
+        if unicodedata.category(char) in {"Zs", "Zl", "Zp", "Pd"} and char not in " -":
+            assert char in table, hex(code)
