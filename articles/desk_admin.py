@@ -179,13 +179,9 @@ class DeskHistoryAdmin(SimpleHistoryAdmin):
                 old, excluded_fields=list(links), foreign_keys_are_objs=foreign_keys_are_objs
             )
             link_changes = [
-                ModelChange(
-                    name,
-                    [row for _, row in by_version[old.pk]],
-                    [row for _, row in by_version[new.pk]],
-                )
+                ModelChange(name, _rows(by_version[old.pk]), _rows(by_version[new.pk]))
                 for name, by_version in links.items()
-                if {pk for pk, _ in by_version[old.pk]} != {pk for pk, _ in by_version[new.pk]}
+                if _pks(by_version[old.pk]) != _pks(by_version[new.pk])
             ]
             delta = ModelDelta(
                 [*delta.changes, *link_changes],
