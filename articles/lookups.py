@@ -17,6 +17,8 @@ A LIKE over a folded column cannot use an index: fine for the desk's tables, and
 readers' search (articles.search) has its own indexes.
 """
 
+import functools
+
 from django.db.models import CharField, Func, Lookup, TextField
 
 from articles.text import fold, fold_table
@@ -43,15 +45,20 @@ class Fold(Func):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
-        table = fold_table()
-        mapped = "".join(char for char, to in table.items() if to)
-        removed = "".join(char for char, to in table.items() if not to)
-        # translate() removes the characters of its second argument that have no
-        # counterpart in the third.
         return (
             f"btrim(lower(regexp_replace(translate({sql}, %s, %s), ' {{2,}}', ' ', 'g')))",
-            [*params, mapped + removed, "".join(table[char] for char in mapped)],
+            [*params, *_translate_arguments()],
         )
+
+
+@functools.cache
+def _translate_arguments():
+    """``fold_table()`` as PostgreSQL ``translate()``'s two strings. translate() removes
+    the characters of its second argument that have no counterpart in the third."""
+    table = fold_table()
+    mapped = "".join(char for char, to in table.items() if to)
+    removed = "".join(char for char, to in table.items() if not to)
+    return mapped + removed, "".join(table[char] for char in mapped)
 
 
 @CharField.register_lookup

@@ -54,6 +54,14 @@ def unique_slug(model, value, *, exclude_pk=None, max_length=SLUG_MAX_LENGTH):
 
 
 class TagQuerySet(models.QuerySet):
+    def fold_equal(self, name):
+        """The tag whose name folds equal to ``name`` (articles.text.fold), or None.
+
+        Should several (made before the desk's one-spelling rule, or by a fixture), the
+        first by name, consistently.
+        """
+        return self.filter(name__fold_exact=name).order_by("name", "pk").first()
+
     def published(self):
         """Tags a reader may see: on a published article, a public person or a public quote.
 
@@ -78,7 +86,7 @@ class TagManager(NaturalKeyManager.from_queryset(TagQuerySet)):
         try:
             return self.get(name=name)
         except self.model.DoesNotExist:
-            tag = self.filter(name__fold_exact=name).order_by("name", "pk").first()
+            tag = self.fold_equal(name)
             if tag is None:
                 raise
             return tag

@@ -6,8 +6,9 @@ tag: :func:`canonical_names` swaps in the existing spelling before taggit saves 
 so near-duplicates cannot be created through the desk. Tags are also added to or removed
 from many items at once, and merged.
 
-Folding happens in Python (the database cannot fold nukta and quote marks), over one query
-that reads every tag's name: fine for a newsroom's few thousand tags.
+One tag is found by the database (``Tag.objects.fold_equal``, over articles.lookups);
+whole lists (canonical names, autocompletion) fold in Python over one query that reads
+every tag's name: fine for a newsroom's few thousand tags.
 """
 
 from django.db import transaction
@@ -82,8 +83,7 @@ def canonical_names(names) -> list[str]:
 
 def find_tag(name: str) -> Tag | None:
     """The existing tag that ``name`` folds to, or None."""
-    key = fold(name)
-    return tags_by_fold().get(key) if key else None
+    return Tag.objects.fold_equal(name) if fold(name) else None
 
 
 def get_or_create_tag(name: str) -> Tag:
