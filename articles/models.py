@@ -8,7 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -188,6 +188,153 @@ class QuoteTag(TagLink):
 QuoteTag.natural_key.dependencies = ["articles.quote", "articles.tag"]
 
 
+# Sections -----------------------------------------------------------------------------
+
+
+class SectionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def published(self):
+        """Sections a reader may see listed in feeds and sitemaps: those with a public story.
+
+        The navigation lists every section (a desk's sections are public by nature); an
+        empty one answers with its page and no stories.
+        """
+        return self.filter(Exists(Article.objects.published().filter(section=OuterRef("pk"))))
+
+
+class Section(models.Model):
+    """One of the desk's own sections (देश, दुनिया, टेक, …): every story belongs to one."""
+
+    name = NFCCharField(_("name in Hindi"), max_length=100, unique=True)
+    name_en = NFCCharField(_("name in English"), max_length=100, blank=True, default="")
+    slug = SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True)
+    description = NFCTextField(_("description"), blank=True, default="")
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Order in the site navigation, smallest first.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(app=HISTORY_APP)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Section, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:section-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+# Images -------------------------------------------------------------------------------
+
+
+validate_fraction = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+
+
+class ImageQuerySet(models.QuerySet):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Image(models.Model):
+    """A photograph in the desk's library, used as a lead image, a figure or a portrait.
+
+    ``key`` names the image in a body's Markdown; the focal point (fractions of the width
+    and height from the top left) is where every crop is centred, so it keeps the subject.
+    """
+
+    key = SlugField(
+        _("key"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        help_text=_("Names the image in a story's body. Made from the alt text when empty."),
+    )
+    file = models.ImageField(
+        _("file"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("height"), default=0, editable=False)
+    alt_text = NFCCharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_("What a screen reader says: what the picture shows, in its language."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=35,
+        default="hi",
+        validators=[validate_language],
+        help_text=_("Language of the alt text and caption: hi, en, …"),
+    )
+    caption = NFCTextField(_("caption"), blank=True, default="")
+    credit = NFCCharField(
+        _("credit"), max_length=200, blank=True, default="", help_text=_("e.g. “फ़ोटो: PTI”.")
+    )
+    copyright = NFCCharField(
+        _("copyright holder or licence"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("e.g. “© PTI” or “CC BY-SA 4.0”."),
+    )
+    licence_url = models.URLField(_("licence page"), max_length=500, blank=True, default="")
+    taken_on = models.DateField(_("date taken"), null=True, blank=True)
+    focal_x = models.FloatField(
+        _("focal point, across"),
+        default=0.5,
+        validators=validate_fraction,
+        help_text=_("0 is the left edge, 1 the right."),
+    )
+    focal_y = models.FloatField(
+        _("focal point, down"),
+        default=0.5,
+        validators=validate_fraction,
+        help_text=_("0 is the top edge, 1 the bottom."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(app=HISTORY_APP)
+
+    objects = ImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="image_focal_point_inside",
+            ),
+        ]
+
+    def __str__(self):
+        return self.key
+
+    def save(self, *args, **kwargs):
+        if not self.key:
+            self.key = unique_slug(Image, self.alt_text, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.key,)
+
+
 # People -------------------------------------------------------------------------------
 
 
@@ -208,6 +355,10 @@ class PersonQuerySet(models.QuerySet):
 
 
 class Person(models.Model):
+    class NewsroomRole(models.TextChoices):
+        STAFF = "staff", _("newsroom staff")
+        CONTRIBUTOR = "contributor", _("contributor")
+
     name = NFCCharField(
         _("name"), max_length=200, help_text=_("As the newsroom writes it, e.g. मृणांक शर्मा.")
     )
@@ -233,6 +384,22 @@ class Person(models.Model):
         help_text=_("Role as of now, e.g. “AI commentator”."),
     )
     bio = NFCTextField(_("bio"), blank=True, default="")
+    newsroom_role = models.CharField(
+        _("works for the newsroom as"),
+        max_length=20,
+        choices=NewsroomRole.choices,
+        blank=True,
+        default="",
+        help_text=_("Staff or contributor for the desk's writers; empty for everyone else."),
+    )
+    photo = models.ForeignKey(
+        Image,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portrait_of",
+        verbose_name=_("portrait"),
+    )
     website = models.URLField(_("official page"), max_length=500, blank=True, default="")
     wikipedia_url = models.URLField(_("Wikipedia page"), max_length=500, blank=True, default="")
     wikidata_id = models.CharField(
@@ -421,6 +588,46 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+class ArticleAuthorQuerySet(models.QuerySet):
+    def get_by_natural_key(self, article_slug, person_slug):
+        return self.get(article__slug=article_slug, person__slug=person_slug)
+
+
+class ArticleAuthor(models.Model):
+    """One name in a story's byline, in byline order (``position``, smallest first)."""
+
+    article = models.ForeignKey(
+        "articles.Article", models.CASCADE, related_name="byline", verbose_name=_("article")
+    )
+    person = models.ForeignKey(
+        # A byline is part of the record: a person who wrote stories cannot be deleted.
+        Person,
+        models.PROTECT,
+        related_name="bylines",
+        verbose_name=_("author"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    objects = ArticleAuthorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("author")
+        verbose_name_plural = _("byline")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="unique_article_author")
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+    def natural_key(self):
+        return (*self.article.natural_key(), *self.person.natural_key())
+
+
+ArticleAuthor.natural_key.dependencies = ["articles.article", "articles.person"]
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -448,6 +655,38 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    section = models.ForeignKey(
+        Section,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("section"),
+    )
+    authors = models.ManyToManyField(
+        Person,
+        through=ArticleAuthor,
+        blank=True,
+        related_name="authored_articles",
+        verbose_name=_("byline"),
+    )
+    lead_image = models.ForeignKey(
+        Image,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_of",
+        verbose_name=_("lead image"),
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name=_("translation of"),
+        help_text=_("The story this one translates (a Hindi story's English version, say)."),
+    )
     people = models.ManyToManyField(
         Person, blank=True, related_name="articles", verbose_name=_("people featured")
     )
@@ -457,7 +696,7 @@ class Article(models.Model):
     tags = TaggableManager(through=ArticleTag, blank=True, verbose_name=_("tags"))
     # People, sources and tags are part of the record (who is in the story, what it relies
     # on, how it is filed), so their links are versioned too.
-    history = HistoricalRecords(app=HISTORY_APP, m2m_fields=[people, sources, tags])
+    history = HistoricalRecords(app=HISTORY_APP, m2m_fields=[authors, people, sources, tags])
 
     objects = ArticleQuerySet.as_manager()
 
@@ -469,6 +708,13 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="article_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=F("pk")), name="article_not_own_translation"
+            ),
+            # One version per language: the English translation of a story, not several.
+            models.UniqueConstraint(
+                fields=["translation_of", "language"], name="unique_translation_per_language"
             ),
         ]
         indexes = [models.Index(fields=["status", "published_at"], name="article_status_pub_idx")]
