@@ -10,8 +10,10 @@ knows that Devanagari vowel signs, virama and nukta belong to the word ("मृ�
 
 Rendering is cached (Django's cache, see ``CACHES`` in settings) under a key made of the
 article's and its people's ``updated_at``, all of which the article page has already
-loaded: a cache hit costs no SQL query, and any edit to the article or to one of its people
-changes the key, so a stale body is never served.
+loaded, and of the ``updated_at`` of the library images the body places as figures (one
+query, whatever their number, and none for a body without figures): any edit to the
+article, one of its people or one of its images (a new caption, say) changes the key, so a
+stale body is never served.
 """
 
 import hashlib
@@ -19,20 +21,25 @@ import html
 from html.parser import HTMLParser
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.markup import candidate_figure_keys, render_markdown
+from articles.models import Image
+from articles.templatetags.images import figure_context
 from articles.text import normalize, word_pattern
 
 __all__ = ["cache_key", "link_people", "linked_body"]
 
 # Text inside these elements is never linked: a link inside a link is invalid HTML, a link
-# in a heading breaks the outline, and code must stay exactly as written.
-_SKIP_INSIDE = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre"})
+# in a heading breaks the outline, code must stay exactly as written, and a figure's caption
+# and credit are the photographer's words, not the story's.
+_SKIP_INSIDE = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "figure"})
 # Void elements have no end tag, so they must not be pushed on the open-element stack.
-_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "area", "col"})
+_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "area", "col", "source"})
 # Bump when the output of link_people changes, so cached bodies of old code are not reused.
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 CACHE_TIMEOUT = 60 * 60 * 24 * 7
 
 
@@ -150,25 +157,50 @@ def link_people(body_html: str, people) -> SafeString:
     return mark_safe("".join(linker.out))
 
 
-def cache_key(article, people) -> str:
-    """The cache key of ``article``'s linked body: changes whenever the body or a name can."""
+def cache_key(article, people, images=()) -> str:
+    """The cache key of ``article``'s linked body: changes whenever the body, a name or a
+    figure (its image's caption, credit, file, focal point…) can."""
     parts = [f"{article.pk}:{article.updated_at.isoformat()}"]
     parts += sorted(f"{p.pk}:{p.updated_at.isoformat()}" for p in people)
+    parts += sorted(f"image:{i.pk}:{i.updated_at.isoformat()}" for i in images)
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
     return f"linked-body:v{_CACHE_VERSION}:{digest}"
 
 
-def linked_body(article) -> SafeString:
-    """The article body as sanitised HTML with its featured people linked, from the cache.
+def figure_images(article) -> dict:
+    """The library images ``article``'s body may place as figures, by key: one query, or
+    none when the body names no image."""
+    keys = candidate_figure_keys(article.body)
+    return {image.key: image for image in Image.objects.filter(key__in=keys)} if keys else {}
 
-    Uses ``article.people.all()``: prefetch it (``for_article_page`` does), and a cache hit
-    costs no query at all.
+
+def render_figure(image, language) -> str:
+    """A body figure: ``_figure.html``, lazy (figures sit below the lead), in a story in
+    ``language``."""
+    return render_to_string(
+        "articles/_figure.html", figure_context(image, loading="lazy", lang=language)
+    )
+
+
+def linked_body(article) -> SafeString:
+    """The article body as sanitised HTML with its figures placed and its featured people
+    linked, from the cache.
+
+    Uses ``article.people.all()``: prefetch it (``for_article_page`` does). A cache hit
+    costs one query when the body names images (their ``updated_at`` are in the key) and
+    none otherwise. A key that names no image renders nothing (the admin form flags it).
     """
     people = list(article.people.all())
-    key = cache_key(article, people)
+    images = figure_images(article)
+    key = cache_key(article, people, images.values())
     html = cache.get(key)
     if html is None:
-        html = str(link_people(article.body_html, people))
+
+        def figure(image_key):
+            image = images.get(image_key)
+            return render_figure(image, article.language) if image else ""
+
+        html = str(link_people(render_markdown(article.body, figures=figure), people))
         cache.set(key, html, CACHE_TIMEOUT)
     # Safe to mark: we put it in the cache ourselves, from link_people's output.
     return mark_safe(html)

@@ -15,6 +15,7 @@ quote marks and dashes, and quotes in bodies are checked against their sources.
 
 import html
 import re
+from collections.abc import Callable
 
 import markdown
 import nh3
@@ -28,6 +29,8 @@ __all__ = [
     "ALLOWED_ATTRIBUTES",
     "ALLOWED_TAGS",
     "URL_SCHEMES",
+    "candidate_figure_keys",
+    "figure_keys",
     "render_markdown",
     "sanitize_html",
     "strip_markdown",
@@ -107,6 +110,18 @@ _TEXT_CLEANER = nh3.Cleaner(
 
 _SPACES = re.compile(r"[ \t]+")
 
+# Figures: a paragraph of its own ``[[चित्र:key]]`` or ``[[image:key]]`` places the library
+# image ``key``. Markdown turns it into a slot, a paragraph holding only the key between two
+# OBJECT REPLACEMENT CHARACTERs; the slot goes through nh3 as plain text and is replaced,
+# after sanitising, by the figure our own template renders. The character is removed from
+# what editors type, so only our code can make a slot.
+_SLOT_MARK = "\ufffc"
+_FIGURE_SYNTAX = re.compile(r"\[\[\s*(?:चित्र|image)\s*:\s*([^\[\]\n]+?)\s*\]\]", re.IGNORECASE)
+_FIGURE_PARAGRAPH = re.compile(rf"\A\s*{_FIGURE_SYNTAX.pattern}\s*\Z", re.IGNORECASE)
+_FIGURE_LINE = re.compile(rf"^[ \t]*{_FIGURE_SYNTAX.pattern}[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_FIGURE_SLOT = re.compile(rf"<p>{_SLOT_MARK}([^{_SLOT_MARK}<]*){_SLOT_MARK}</p>")
+_SLOT_TEXT = re.compile(rf"{_SLOT_MARK}[^{_SLOT_MARK}]*{_SLOT_MARK}")
+
 
 class _DemoteH1(Treeprocessor):
     """Render ``# Heading`` as h2: the page's only h1 is the headline.
@@ -146,6 +161,21 @@ class _DropImages(Treeprocessor):
                     parent.remove(child)
 
 
+class _FigureSlots(Treeprocessor):
+    """Turn each top-level paragraph that is only ``[[चित्र:key]]`` into a figure slot.
+
+    Only top level: a figure inside a list item or a quotation would not be valid HTML in
+    a ``<p>``-less context the reader expects, and a code block keeps the text as written.
+    """
+
+    def run(self, root):
+        for child in root:
+            if child.tag == "p" and len(child) == 0:
+                match = _FIGURE_PARAGRAPH.match(child.text or "")
+                if match:
+                    child.text = f"{_SLOT_MARK}{match[1]}{_SLOT_MARK}"
+
+
 class _NewsroomExtension(Extension):
     def extendMarkdown(self, md):  # Markdown's API name, hence camelCase.
         # Raw HTML blocks and inline tags are left as text; the serializer escapes them.
@@ -154,6 +184,7 @@ class _NewsroomExtension(Extension):
         # After "inline" (20), which creates the img elements, and before "prettify" (10).
         md.treeprocessors.register(_DropImages(md), "newsroom_drop_images", 15)
         md.treeprocessors.register(_DemoteH1(md), "newsroom_demote_h1", 14)
+        md.treeprocessors.register(_FigureSlots(md), "newsroom_figure_slots", 13)
 
 
 def _markdown_to_html(source: str) -> str:
@@ -163,7 +194,7 @@ def _markdown_to_html(source: str) -> str:
         extensions=["sane_lists", "fenced_code", _NewsroomExtension()],
         output_format="html",
     )
-    return md.convert(normalize(source))
+    return md.convert(normalize(source).replace(_SLOT_MARK, ""))
 
 
 def sanitize_html(fragment: str) -> str:
@@ -177,21 +208,46 @@ def sanitize_html(fragment: str) -> str:
     return _CLEANER.clean(fragment)
 
 
-def render_markdown(source: str) -> SafeString:
+def render_markdown(source: str, figures: Callable[[str], str] | None = None) -> SafeString:
     """Render Markdown ``source`` to sanitised HTML, marked safe for templates.
 
     Supported: paragraphs, headings (``#`` renders as h2), lists (``sane_lists``), block
     quotes, links, emphasis, strong, line breaks (two trailing spaces), horizontal rules,
     inline code and indented or fenced code blocks. Raw HTML in ``source`` is escaped and
-    shown as text. Images are dropped.
+    shown as text. Images are dropped (``![alt](url)``: photographs come from the library,
+    placed with ``[[चित्र:key]]``).
 
     The output contains only ``ALLOWED_TAGS``, only ``href``/``title`` attributes on ``a``
     (plus ``rel="noopener"``), and only relative or http/https/mailto URLs; it is safe to
     insert into a page unescaped, which is why it is returned as a ``SafeString``. Text is
     NFC-normalised and otherwise unchanged (Devanagari included).
+
+    Figures: each top-level paragraph that is only ``[[चित्र:key]]`` (or ``[[image:key]]``)
+    becomes ``figures(key)``, which must return trusted HTML (our own ``<figure>``
+    template) or ``""`` for a key that names no image; without ``figures`` they render as
+    nothing.
     """
-    # Safe to mark: sanitize_html has just reduced it to the allow-list.
-    return mark_safe(sanitize_html(_markdown_to_html(source)))
+    clean = sanitize_html(_markdown_to_html(source))
+
+    def figure(slot):
+        return figures(html.unescape(slot[1])) if figures else ""
+
+    # Safe to mark: sanitize_html has just reduced it to the allow-list, and the figures
+    # come from our own template.
+    return mark_safe(_FIGURE_SLOT.sub(figure, clean))
+
+
+def figure_keys(source: str) -> list[str]:
+    """The image keys ``source`` places as figures, in order, each once (as rendered: a key
+    in a code block or a list is not a figure)."""
+    slots = _FIGURE_SLOT.findall(sanitize_html(_markdown_to_html(source)))
+    return list(dict.fromkeys(html.unescape(slot) for slot in slots))
+
+
+def candidate_figure_keys(source: str) -> list[str]:
+    """Every key on a line of its own in ``source``, without rendering it: a cheap superset
+    of ``figure_keys`` (a line inside a code block counts too), for cache keys."""
+    return list(dict.fromkeys(normalize(key) for key in _FIGURE_LINE.findall(source)))
 
 
 def strip_markdown(source: str) -> str:
@@ -203,7 +259,8 @@ def strip_markdown(source: str) -> str:
     kept, URLs are not. Raw HTML the editor typed is kept as typed text, as ``render_markdown``
     shows it. Runs of ASCII spaces and tabs become one space.
     """
-    text = html.unescape(_TEXT_CLEANER.clean(_markdown_to_html(source)))
+    text = _SLOT_TEXT.sub("", _TEXT_CLEANER.clean(_markdown_to_html(source)))
+    text = html.unescape(text)
     # Removed markup (an image, a tag typed as text) can leave double spaces. Only ASCII
     # spaces and tabs are squeezed: an NBSP (१० किमी) is the editor's choice.
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())

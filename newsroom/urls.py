@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+
+from articles.media import serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -7,3 +10,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("articles.urls")),
 ]
+
+if settings.SERVE_MEDIA:
+    # Photographs from MEDIA_ROOT, with DEBUG on or off (see articles/media.py).
+    urlpatterns.insert(
+        0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media")
+    )

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from articles.linking import cache_key, link_people, linked_body
 from articles.markup import render_markdown
-from articles.tests.factories import ArticleFactory, PersonFactory
+from articles.tests.factories import ArticleFactory, ImageFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +181,47 @@ def test_redis_url_makes_every_process_share_the_linked_bodies(redis_url, mrinan
     backend, cached = other.stdout.splitlines()
     assert backend == "RedisCache"
     assert cached == str(linked) and HREF in cached
+
+
+# Figures ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def photo(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return ImageFactory(
+            key="सभा", caption="मृणांक शर्मा मंच पर", credit="फ़ोटो: <PTI>", language="hi"
+        )
+
+
+def test_a_body_figure_has_its_picture_caption_and_credit(mrinank, photo):
+    article = ArticleFactory(
+        body="मृणांक ने कहा।\n\n[[चित्र:सभा]]\n\nअंत।", people=[mrinank], language="en"
+    )
+    html = str(linked_body(article))
+    figure = html[html.index("<figure") : html.index("</figure>")]
+    assert figure.startswith('<figure class="figure" lang="hi">')  # a Hindi photo, English story
+    assert 'loading="lazy"' in figure and 'width="960" height="640"' in figure
+    assert '<span class="caption">मृणांक शर्मा मंच पर</span>' in figure  # caption not linked
+    assert "फ़ोटो: &lt;PTI&gt;" in figure
+    assert html.count('class="person-link"') == 1  # the mention in the text is linked
+
+
+def test_an_unknown_key_renders_nothing(mrinank):
+    article = ArticleFactory(body="क।\n\n[[चित्र:कोई-नहीं]]\n\nख।")
+    assert str(linked_body(article)) == "<p>क।</p>\n\n<p>ख।</p>"
+
+
+def test_an_edited_caption_shows_at_once(photo):
+    article = ArticleFactory(body="[[image:सभा]]")
+    assert "मृणांक शर्मा मंच पर" in linked_body(article)
+    photo.caption = "नया कैप्शन"
+    photo.save()
+    article = type(article).objects.get(pk=article.pk)
+    assert "नया कैप्शन" in linked_body(article)
+    # A key that named nothing shows its figure as soon as the image is uploaded.
+    article.body += "\n\n[[image:बाद-में]]"
+    article.save()
+    assert str(linked_body(article)).count("<figure") == 1
+    ImageFactory(key="बाद-में", alt_text="बाद में आया चित्र")
+    assert 'alt="बाद में आया चित्र"' in linked_body(article)

@@ -15,6 +15,8 @@ from articles.markup import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     URL_SCHEMES,
+    candidate_figure_keys,
+    figure_keys,
     render_markdown,
     sanitize_html,
     strip_markdown,
@@ -411,3 +413,43 @@ def test_safety_checker_itself_catches_unsafe_html(unsafe):
     # Guard against a checker that passes everything.
     with pytest.raises(AssertionError):
         assert_safe_html(unsafe)
+
+
+# Figures ------------------------------------------------------------------------------
+
+
+def test_a_figure_paragraph_becomes_what_the_figure_callback_renders():
+    source = "पहला।\n\n[[चित्र:मंच-पर]]\n\n[[Image: second ]]\n\nअंत।"
+    html = render_markdown(source, figures=lambda key: f"<figure>{key}</figure>")
+    assert html == ("<p>पहला।</p>\n<figure>मंच-पर</figure>\n<figure>second</figure>\n<p>अंत।</p>")
+    assert figure_keys(source) == ["मंच-पर", "second"]
+    # Without a callback (feeds, previews of the plain body) a figure renders as nothing.
+    assert render_markdown(source) == "<p>पहला।</p>\n\n\n<p>अंत।</p>"
+    assert strip_markdown(source) == "पहला।\nअंत।"
+
+
+def test_figure_syntax_inside_text_code_or_lists_is_not_a_figure():
+    source = (
+        "देखें [[चित्र:a]] यहाँ।\n\n    [[चित्र:in-code]]\n\n- [[चित्र:in-list]]\n\n"
+        "```\n[[image:fenced]]\n```"
+    )
+    html = render_markdown(source, figures=lambda key: "<figure>X</figure>")
+    assert "<figure>" not in html
+    assert "[[चित्र:in-code]]" in html and "[[image:fenced]]" in html
+    assert figure_keys(source) == []
+    # The cheap superset used for cache keys may include lines in code; never fewer.
+    assert set(candidate_figure_keys(source)) >= set(figure_keys(source))
+
+
+def test_an_editor_cannot_forge_a_figure_slot():
+    # The slot marker typed by an editor is removed before Markdown sees the text.
+    forged = "\ufffcevil\ufffc\n\n<p>\ufffcevil\ufffc</p>"
+    html = render_markdown(forged, figures=lambda key: "<figure>FORGED</figure>")
+    assert "FORGED" not in html and "\ufffc" not in html
+
+
+def test_a_figure_key_is_passed_unescaped_and_the_rest_stays_sanitised():
+    seen = []
+    html = render_markdown("[[image:a&b<c]]\n\n<script>x</script>", figures=seen.append)
+    assert seen == ["a&b<c"]
+    assert "<script" not in html
