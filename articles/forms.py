@@ -1,8 +1,8 @@
 """The admin forms that keep the record honest.
 
 * A published article (or a quote in one) is never changed silently: changing its
-  headline, summary, body or a quote needs a public correction note or the explicit
-  "minor edit: no change in meaning" box (EditNoteForm).
+  headline, summary, body, section, lead image, byline or a quote needs a public correction
+  note or the explicit "minor edit: no change in meaning" box (EditNoteForm).
 * An article is never published, or kept published, with a direct quote missing from its
   body or a quote without a source (articles.integrity), the refusal naming the quote.
 * Only editors (articles.publish_article) publish or touch a published article.
@@ -14,13 +14,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from articles.integrity import describe, quote_label, quote_problem_codes
-from articles.models import Article, Correction, Quote
+from articles.markup import figure_keys
+from articles.models import Article, ArticleAuthor, Correction, Image, Person, Quote
 
-# What a reader would call a change in the story; other fields (tags, slug, people) are
-# kept in the history but need no public note.
-ARTICLE_STORY_FIELDS = ("headline", "summary", "body")
+# What a reader would call a change in the story (the byline too: BylineInlineFormSet);
+# other fields (tags, slug, people, translation link) are kept in the history but need no
+# public note.
+ARTICLE_STORY_FIELDS = ("headline", "summary", "body", "section", "lead_image")
 QUOTE_STORY_FIELDS = (
     "text",
     "speaker",
@@ -96,18 +99,27 @@ def needs_note_error(what):
 
 
 class ArticleAdminForm(EditNoteForm, forms.ModelForm):
-    """The article's admin form. ``can_publish`` is set by the admin from the user."""
+    """The article's admin form. ``can_publish`` is set by the admin from the user.
+
+    On the form that restores a version (articles.admin.desk), ``restored_byline`` is the
+    version's byline as (person id, position) pairs, shown read-only in a ``byline`` field
+    and saved with the rest; the correction rule covers it as it covers the inline.
+    """
 
     can_publish = False
+    restored_byline = None
 
     class Meta:
         model = Article
         fields = [
             "headline",
             "slug",
+            "section",
             "summary",
+            "lead_image",
             "body",
             "language",
+            "translation_of",
             "status",
             "published_at",
             "people",
@@ -124,6 +136,26 @@ class ArticleAdminForm(EditNoteForm, forms.ModelForm):
         self.was_public = stored is not None and stored.is_public
         self.was_published = stored is not None and stored.status == Article.Status.PUBLISHED
 
+    def clean_body(self):
+        """A figure whose key names no library image renders nothing: say so, naming it."""
+        body = self.cleaned_data.get("body", "")
+        keys = figure_keys(body)
+        known = set(Image.objects.filter(key__in=keys).values_list("key", flat=True))
+        unknown = [key for key in keys if key not in known]
+        if unknown:
+            raise ValidationError(
+                ngettext(
+                    "No image in the library has the key %(keys)s: upload it first, or "
+                    "correct the key in [[चित्र:…]].",
+                    "No images in the library have the keys %(keys)s: upload them first, or "
+                    "correct the keys in [[चित्र:…]].",
+                    len(unknown),
+                ),
+                code="unknown_image",
+                params={"keys": ", ".join(f"“{key}”" for key in unknown)},
+            )
+        return body
+
     def clean_status(self):
         status = self.cleaned_data.get("status")
         if status == Article.Status.PUBLISHED and not self.can_publish:
@@ -135,17 +167,95 @@ class ArticleAdminForm(EditNoteForm, forms.ModelForm):
             raise ValidationError(_("Only editors can unpublish."), code="publish_not_allowed")
         return status
 
+    def clean_translation_of(self):
+        """One translation per language, the refusal naming the one there is (the model's
+        clean() has the other translation rules; its unique constraint says only that the
+        pair exists)."""
+        original = self.cleaned_data.get("translation_of")
+        language = self.cleaned_data.get("language") or ""
+        if original is None or not language:
+            return original
+        twin = original.translations.exclude(pk=self.instance.pk).filter(language=language).first()
+        if twin is not None:
+            raise ValidationError(
+                _("“%(headline)s” already has a translation in “%(language)s”: “%(other)s”."),
+                code="translation_exists",
+                params={"headline": original.headline, "language": language, "other": twin},
+            )
+        return original
+
     def clean(self):
         cleaned = super().clean()
         changed = changed_story_fields(self, self.stored, ARTICLE_STORY_FIELDS)
-        if self.was_public and changed and self.edit_decision() is None:
-            labels = ", ".join(str(self.fields[name].label) for name in changed)
-            raise needs_note_error(labels.capitalize())
+        labels = [str(self.fields[name].label) for name in changed]
+        restoring = self.restored_byline is not None and self.stored is not None
+        if restoring and byline_order(self.restored_byline) != stored_byline(self.instance):
+            labels.append(str(_("byline")))
+        if self.was_public and labels and self.edit_decision() is None:
+            raise needs_note_error(", ".join(labels).capitalize())
         if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("published_at"):
             # Publishing without a time means now (Article.save does the same); set it here
             # so that the model's "published has a time" constraint validates.
             cleaned["published_at"] = timezone.now()
         return cleaned
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if self.restored_byline is not None:
+            save_byline(self.instance, self.restored_byline)
+
+
+class RestoredBylineField(forms.Field):
+    """A version's byline on the restore form: read-only names, restored on save.
+
+    Disabled, so its value is always the version's (``initial``), whatever is posted.
+    """
+
+    widget = forms.TextInput(attrs={"size": 80})
+
+    def __init__(self, pairs, **kwargs):
+        names = Person.objects.in_bulk([person_id for person_id, _position in pairs])
+        self.names = {pk: str(person) for pk, person in names.items()}
+        kwargs.setdefault("label", _("byline"))
+        kwargs.setdefault("help_text", _("The byline as this version had it; saving restores it."))
+        super().__init__(required=False, disabled=True, initial=pairs, **kwargs)
+
+    def prepare_value(self, value):
+        return "; ".join(self.names[pk] for pk, _position in value or [] if pk in self.names)
+
+
+def byline_order(pairs):
+    """The people of (person id, position) ``pairs`` in byline order."""
+    return [pk for pk, _position in sorted(pairs, key=lambda pair: pair[1])]
+
+
+def stored_byline(article):
+    """The people of ``article``'s stored byline, by id, in byline order (one query)."""
+    if article.pk is None:
+        return []
+    return list(
+        ArticleAuthor.objects.filter(article=article)
+        .order_by("position", "pk")
+        .values_list("person_id", flat=True)
+    )
+
+
+def save_byline(article, pairs):
+    """Make ``article``'s byline the (person id, position) ``pairs``; a person deleted since
+    is left out. A constant number of queries."""
+    alive = set(Person.objects.filter(pk__in=[pk for pk, _ in pairs]).values_list("pk", flat=True))
+    wanted = {pk: position for pk, position in pairs if pk in alive}
+    rows = ArticleAuthor.objects.filter(article=article)
+    rows.exclude(person_id__in=list(wanted)).delete()
+    kept = {row.person_id: row for row in rows.filter(person_id__in=list(wanted))}
+    for row in kept.values():
+        row.position = wanted[row.person_id]
+    ArticleAuthor.objects.bulk_update(kept.values(), ["position"])
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article=article, person_id=pk, position=position)
+        for pk, position in wanted.items()
+        if pk not in kept
+    )
 
 
 def stored_values(instance, fields):
@@ -240,9 +350,49 @@ class QuoteInlineFormSet(forms.BaseInlineFormSet):
                     raise needs_note_error(_("A quote"))
 
     def _was_public(self):
-        if self.instance.pk is None:
-            return False
-        return Article.objects.published().filter(pk=self.instance.pk).exists()
+        return was_public(self.instance)
+
+
+def was_public(article):
+    """Whether the stored ``article`` is public now (one query; False for a new one)."""
+    if article.pk is None:
+        return False
+    return Article.objects.published().filter(pk=article.pk).exists()
+
+
+class BylineInlineFormSet(forms.BaseInlineFormSet):
+    """The byline on its article's page: who wrote it, in order (``position``).
+
+    A public story's byline (a name added, removed or moved) changes only with a public
+    correction note or "minor edit", like its headline; renumbering that keeps the order
+    is no change. A name twice is refused by the model's unique constraint.
+    """
+
+    def clean(self):
+        super().clean()
+        if not was_public(self.instance) or edit_decision_in(self.data) is not None:
+            return
+        if self.submitted_byline() != stored_byline(self.instance):
+            raise needs_note_error(_("The byline"))
+
+    def submitted_byline(self):
+        """The people of the submitted byline, by id, in byline order."""
+        live = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not self._should_delete_form(form)
+            and form.cleaned_data.get("person") is not None
+        ]
+        # Equal positions: the stored order (by pk), new rows last.
+        live.sort(
+            key=lambda form: (
+                form.cleaned_data.get("position") or 0,
+                form.instance.pk is None,
+                form.instance.pk or 0,
+            )
+        )
+        return [form.cleaned_data["person"].pk for form in live]
 
 
 #: A quote's fields on its article's page; its own page adds the article.

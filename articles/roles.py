@@ -2,9 +2,11 @@
 
 Editors may do everything in the articles and history apps: publish
 (``articles.publish_article``), corrections, delete, tag merge (``articles.merge_tags``),
-share links, restoring versions. Reporters create and edit drafts with their quotes, sources
-and people; the admin (articles/desk_admin.py) keeps them off published articles, and they
-have no delete, publish, correction, share-link or tag-merge permission at all.
+share links, sections, restoring versions. Reporters create and edit drafts with their
+quotes, sources, people and bylines (a byline is part of its article: no permission of its
+own), and upload images and pick a draft's section and lead image; the admin
+(articles/admin/desk.py) keeps them off published articles, and they have no delete,
+publish, correction, share-link, section-editing or tag-merge permission at all.
 
 Migration 0003_roles creates the groups; ``sync_groups`` runs again after every ``migrate``
 (see articles/history/apps.py), so a model added later is an Editors' model at once, and a
@@ -25,12 +27,17 @@ REPORTER_PERMISSIONS = [
     ("quote", ["add", "change", "view"], "articles"),
     ("source", ["add", "change", "view"], "articles"),
     ("person", ["add", "change", "view"], "articles"),
+    ("image", ["add", "change", "view"], "articles"),
     ("correction", ["view"], "articles"),
     ("tag", ["view"], "articles"),
+    # Viewing is what picking one in an article's section box takes.
+    ("section", ["view"], "articles"),
     ("historicalarticle", ["view"], "articles_history"),
     ("historicalquote", ["view"], "articles_history"),
     ("historicalsource", ["view"], "articles_history"),
     ("historicalperson", ["view"], "articles_history"),
+    ("historicalimage", ["view"], "articles_history"),
+    ("historicalsection", ["view"], "articles_history"),
 ]
 
 

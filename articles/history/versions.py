@@ -6,7 +6,7 @@ link (people, sources, tags) made through its manager. Three things need more:
 * An admin save writes the object, then its links, then its inlines; left alone,
   simple-history would record one version per step, and only the first would carry the
   correction note. The desk admin records one version once everything is saved
-  (articles.desk_admin.DeskHistoryAdmin).
+  (articles.admin.desk.DeskHistoryAdmin).
 * Bulk tagging and tag merges write link rows in bulk, which sends no signal: every item
   they change gets a version here (articles.tags).
 * Rows that arrived without a save (``loaddata``, which the seed uses, saves raw and skips

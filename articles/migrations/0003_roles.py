@@ -2,7 +2,7 @@
 
 Editors may do everything in the articles app (publish, corrections, delete, tag merge,
 share links, history). Reporters create and edit drafts with their quotes and sources;
-the admin (articles/admin.py) stops them from publishing, deleting or changing a
+the admin (articles/admin/) stops them from publishing, deleting or changing a
 published article, whatever the table-level permissions below say.
 """
 

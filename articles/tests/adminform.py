@@ -84,3 +84,22 @@ def admin_form(client, url, form_id):
     response = client.get(url)
     assert response.status_code == 200, response.status_code
     return form_data(response.content.decode(), form_id)
+
+
+def with_inline_rows(data, prefix, rows):
+    """``data`` (a form's data from :func:`admin_form`) with inline ``prefix``'s rows replaced
+    by ``rows`` (dicts of field → value): the saved rows are ticked for deletion and the
+    new ones added after them, as an editor does it on the page."""
+    initial = int(data[f"{prefix}-INITIAL_FORMS"])
+    for i in range(initial):
+        data[f"{prefix}-{i}-DELETE"] = "on"
+    for offset, row in enumerate(rows):
+        data.update({f"{prefix}-{initial + offset}-{name}": value for name, value in row.items()})
+    data[f"{prefix}-TOTAL_FORMS"] = str(initial + len(rows))
+    return data
+
+
+def with_byline(data, *people):
+    """An article's form ``data`` with its byline set to ``people``, in that order."""
+    rows = [{"person": str(person.pk), "position": str(n)} for n, person in enumerate(people, 1)]
+    return with_inline_rows(data, "byline", rows)

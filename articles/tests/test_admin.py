@@ -10,9 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, Person, Quote, SlugRedirect, Tag
+from articles.models import Article, ArticleAuthor, Person, Quote, Section, SlugRedirect, Tag
+from articles.tests import adminform
 from articles.tests.factories import (
     ArticleFactory,
+    ImageFactory,
     PersonFactory,
     QuoteFactory,
     SourceFactory,
@@ -377,13 +379,22 @@ def changelist_queries(client, url, params=None):
 def test_article_changelist_queries_do_not_grow(editor, django_assert_num_queries):
     url = reverse("admin:articles_article_changelist")
     person = PersonFactory()
-    ArticleFactory(tags=["कविता"], people=[person])
+    article = ArticleFactory(
+        tags=["कविता"], people=[person], section=Section.objects.create(name="देश")
+    )
+    ArticleAuthor.objects.create(article=article, person=person)
     baseline = changelist_queries(editor, url)
     assert baseline <= 15
     for n in range(6):
-        ArticleFactory(tags=["कविता", f"टैग {n}"], people=[person, PersonFactory()])
+        article = ArticleFactory(
+            tags=["कविता", f"टैग {n}"],
+            people=[person, PersonFactory()],
+            section=Section.objects.create(name=f"खंड {n}"),
+        )
+        ArticleAuthor.objects.create(article=article, person=PersonFactory())
     with django_assert_num_queries(baseline):
-        editor.get(url)
+        html = editor.get(url).content.decode()
+    assert '<td class="field-section nowrap">खंड 5</td>' in html
 
 
 def test_quote_changelist_queries_do_not_grow(editor, django_assert_num_queries):
@@ -520,7 +531,10 @@ def test_quotes_found_by_speaker_alias_and_article_text(editor):
 @pytest.mark.parametrize(
     ("model", "fields"),
     [
-        ("article", ["people", "sources"]),
+        ("article", ["section", "lead_image", "translation_of", "people", "sources"]),
+        ("person", ["photo"]),
+        # The byline's row template, copied for each name added.
+        ("article", ["byline-__prefix__-person"]),
         ("quote", ["speaker", "article", "source"]),
         ("source", ["author", "based_on"]),
         ("correction", ["article"]),
@@ -565,6 +579,115 @@ def test_person_page_record_costs_constant_queries(editor):
 def test_person_add_page_has_no_record_yet(editor):
     html = editor.get(reverse("admin:articles_person_add")).content.decode()
     assert "field-quote_links" not in html
+    assert "field-byline_links" not in html
+
+
+# Bylines, sections, portraits ---------------------------------------------------------
+
+
+def test_person_page_lists_the_stories_they_wrote_apart_linked_and_escaped(editor):
+    writer = PersonFactory(newsroom_role=Person.NewsroomRole.STAFF)
+    wrote = ArticleFactory(headline="<i>लिखी</i> ख़बर")
+    ArticleAuthor.objects.create(article=wrote, person=writer)
+    draft = ArticleFactory(headline="अधूरी ख़बर", draft=True)
+    ArticleAuthor.objects.create(article=draft, person=writer)
+    featured = ArticleFactory(headline="जिसमें वे हैं", people=[writer])
+    html = editor.get(reverse("admin:articles_person_change", args=[writer.pk])).content.decode()
+    written = html[html.index("field-byline_links") : html.index("field-quote_links")]
+    assert "&lt;i&gt;लिखी&lt;/i&gt; ख़बर" in written and "<i>लिखी" not in html
+    assert written.index("अधूरी ख़बर") < written.index("लिखी")  # drafts first
+    assert reverse("admin:articles_article_change", args=[wrote.pk]) in written
+    assert featured.headline not in written
+    assert featured.headline in html[html.index("field-article_links") :]
+    other = PersonFactory()
+    html = editor.get(reverse("admin:articles_person_change", args=[other.pk])).content.decode()
+    assert "No stories written yet." in html
+
+
+def test_person_page_with_stories_written_costs_constant_queries(editor):
+    writer = PersonFactory()
+    url = reverse("admin:articles_person_change", args=[writer.pk])
+    ArticleAuthor.objects.create(article=ArticleFactory(), person=writer)
+    small = changelist_queries(editor, url)
+    for _ in range(5):
+        ArticleAuthor.objects.create(article=ArticleFactory(), person=writer)
+    assert changelist_queries(editor, url) == small
+
+
+def test_people_filter_by_newsroom_role(editor):
+    PersonFactory(name="रिपोर्टर", name_latin="", newsroom_role=Person.NewsroomRole.STAFF)
+    PersonFactory(name="लेखक", name_latin="", newsroom_role=Person.NewsroomRole.CONTRIBUTOR)
+    PersonFactory(name="नेता", name_latin="")
+    name = "admin:articles_person_changelist"
+    assert rows(editor, name, newsroom_role__exact="staff") == {"रिपोर्टर"}
+    assert rows(editor, name, newsroom_role__exact="contributor") == {"लेखक"}
+    assert len(rows(editor, name)) == 3
+
+
+def test_articles_filter_by_section_and_author(editor):
+    tech = Section.objects.create(name="टेक", name_en="Tech")
+    writer = PersonFactory()
+    in_tech = ArticleFactory(headline="टेक की ख़बर", section=tech)
+    ArticleAuthor.objects.create(article=in_tech, person=writer)
+    ArticleFactory(headline="दूसरी ख़बर")
+    name = "admin:articles_article_changelist"
+    assert rows(editor, name, section__id__exact=tech.pk) == {"टेक की ख़बर"}
+    assert rows(editor, name, authors__id__exact=writer.pk) == {"टेक की ख़बर"}
+
+
+def test_sections_are_ordered_in_the_list_with_their_story_counts(editor):
+    tech = Section.objects.create(name="टेक", name_en="Tech", position=20)
+    india = Section.objects.create(name="देश", name_en="India", position=10)
+    for _ in range(3):
+        ArticleFactory(section=tech)
+    ArticleFactory(section=tech, draft=True)
+    url = reverse("admin:articles_section_changelist")
+    small = changelist_queries(editor, url)
+    for n in range(5):
+        ArticleFactory(section=Section.objects.create(name=f"खंड {n}", position=30 + n))
+    assert changelist_queries(editor, url) == small
+    response = editor.get(url)
+    assert [s.name for s in response.context["cl"].result_list][:2] == ["देश", "टेक"]
+    html = response.content.decode()
+    assert '<td class="field-story_count">4</td>' in html  # drafts too: the desk's count
+
+    # Reordering the navigation from the list: one version per section changed.
+    data = adminform.form_data(html, "changelist-form")
+    forms = {data[f"form-{i}-id"]: i for i in range(int(data["form-TOTAL_FORMS"]))}
+    data[f"form-{forms[str(tech.pk)]}-position"] = "5"
+    data["_save"] = "Save"
+    assert editor.post(url, data).status_code == 302
+    assert list(Section.objects.values_list("name", flat=True))[:2] == ["टेक", "देश"]
+    assert tech.history.count() == 2  # created, then moved
+    assert india.history.count() == 1
+
+
+def test_a_section_is_added_with_its_slug_made_from_the_name(editor):
+    response = editor.get(reverse("admin:articles_section_add"))
+    data = form_data(response, name="बिज़नेस", name_en="Business", slug="", position="30")
+    assert editor.post(reverse("admin:articles_section_add"), data).status_code == 302
+    section = Section.objects.get()
+    assert (section.slug, section.name_en) == ("बिज़नेस", "Business")
+    assert section.history.get().history_type == "+"
+
+
+def test_a_section_with_stories_cannot_be_deleted(editor):
+    section = Section.objects.create(name="खेल", name_en="Sports")
+    ArticleFactory(section=section)
+    url = reverse("admin:articles_section_delete", args=[section.pk])
+    response = editor.post(url, {"post": "yes"})
+    assert response.status_code == 200  # Django's "cannot delete: protected" page
+    assert Section.objects.filter(pk=section.pk).exists()
+
+
+def test_lead_image_and_portrait_are_set_in_the_admin(editor):
+    image = ImageFactory()
+    person = PersonFactory()
+    url = reverse("admin:articles_person_change", args=[person.pk])
+    response = editor.post(url, form_data(editor.get(url), photo=str(image.pk)))
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.photo == image
 
 
 # Slugs --------------------------------------------------------------------------------
@@ -572,7 +695,13 @@ def test_person_add_page_has_no_record_yet(editor):
 
 @pytest.mark.parametrize(
     ("model", "source"),
-    [("article", "headline"), ("person", "name"), ("source", "title"), ("tag", "name")],
+    [
+        ("article", "headline"),
+        ("person", "name"),
+        ("source", "title"),
+        ("tag", "name"),
+        ("section", "name"),
+    ],
 )
 def test_slugs_prepopulate_with_our_urlify(editor, model, source):
     html = editor.get(reverse(f"admin:articles_{model}_add")).content.decode()

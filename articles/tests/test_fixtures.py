@@ -34,6 +34,14 @@ Choices made in the fixture, and checked below:
   Devanagari form is invented); aliases hold the Latin form (when it differs from ``name``) and
   the first-name-only mentions मृणांक and आकाश.
 * No URL, publication date or date said appears in the story, so none is stored.
+* Section: the story is about an AI company, so an editor files it under टेक (Tech). The
+  fixture also carries the sections a small Hindi desk starts with, in navigation order
+  (positions 10, 20, …, leaving room to put one between): देश (India), दुनिया (World),
+  बिज़नेस (Business), टेक (Tech), खेल (Sports), मनोरंजन (Entertainment); no description is
+  invented for them. Every seed row, the sections too, carries the timestamps above (the
+  loader would fill in missing ones, but a seed that says when it is from stays the same
+  from one load to the next).
+* No byline (the story names no author) and no image (it gives none): nothing invented.
 """
 
 import datetime
@@ -53,18 +61,22 @@ from django.utils.dateparse import parse_datetime
 
 from articles.models import (
     Article,
+    ArticleAuthor,
     ArticleTag,
     Correction,
+    Image,
     Person,
     PersonTag,
     Quote,
     QuoteTag,
+    Section,
     Source,
     Tag,
 )
 from articles.tests.factories import (
     ArticleFactory,
     CorrectionFactory,
+    ImageFactory,
     PersonFactory,
     QuoteFactory,
     SourceFactory,
@@ -213,6 +225,9 @@ EXPECTED_COUNTS = {
     Article: 1,
     Quote: 9,
     Correction: 0,
+    Section: 6,
+    ArticleAuthor: 0,
+    Image: 0,
     ArticleTag: 6,
     PersonTag: 7,
     QuoteTag: 11,
@@ -276,11 +291,22 @@ def tag_links():
     }
 
 
+SECTIONS = [
+    ("देश", "India"),
+    ("दुनिया", "World"),
+    ("बिज़नेस", "Business"),
+    ("टेक", "Tech"),
+    ("खेल", "Sports"),
+    ("मनोरंजन", "Entertainment"),
+]
+
+
 def wipe_articles_app():
-    for model in (QuoteTag, PersonTag, ArticleTag, Correction, Quote, Article):
+    Article.objects.update(translation_of=None)
+    for model in (QuoteTag, PersonTag, ArticleTag, Correction, Quote, ArticleAuthor, Article):
         model.objects.all().delete()
     Source.objects.update(based_on=None)
-    for model in (Source, Person, Tag):
+    for model in (Source, Person, Tag, Section, Image):
         model.objects.all().delete()
     assert not any(snapshot().values())
 
@@ -360,10 +386,23 @@ def test_article_fields(article):
     assert article.summary.startswith("Anthropic के Safeguards रिसर्च हेड मृणांक शर्मा ने")
     assert {p.slug for p in article.people.all()} == set(PEOPLE)
     assert {s.slug for s in article.sources.all()} == set(SOURCES)
+    assert (article.section.name, article.section.name_en) == ("टेक", "Tech")
+    # The story names no author and gives no image: none is invented.
+    assert not article.authors.exists()
+    assert article.lead_image is None and article.translation_of is None
+    assert not Person.objects.exclude(newsroom_role="").exists()
+    assert not Person.objects.exclude(photo=None).exists()
+
+
+def test_the_desks_sections_in_navigation_order(article):
+    sections = list(Section.objects.all())  # the model's order: the navigation's
+    assert [(s.name, s.name_en) for s in sections] == SECTIONS
+    assert [s.position for s in sections] == [10, 20, 30, 40, 50, 60]
+    assert all(s.slug == slugify(s.name) == s.name and not s.description for s in sections)
 
 
 def test_every_row_carries_the_story_date_as_timestamps(article):
-    for model in (Person, Source, Article, Quote):
+    for model in (Person, Source, Article, Quote, Section):
         for obj in model.objects.all():
             assert obj.created_at == obj.updated_at == STAMP, obj
 
@@ -477,9 +516,10 @@ def test_slugs_are_valid_and_keep_vowel_signs(article):
         *((t.slug, t.name) for t in Tag.objects.all()),
         *((p.slug, p.name) for p in Person.objects.all()),
         *((s.slug, s.title) for s in Source.objects.all()),
+        *((s.slug, s.name) for s in Section.objects.all()),
         (article.slug, article.headline),
     ]
-    assert len(named) == 17
+    assert len(named) == 23
     for slug, name in named:
         validate_slug(slug)
         assert slug == slugify(name), name
@@ -718,3 +758,186 @@ def test_dump_and_reload_never_collapses_many_tags_per_object(tmp_path):
     assert ArticleTag.objects.count() == 6 + 12
     assert PersonTag.objects.count() == 7 + 12
     assert QuoteTag.objects.count() == 11 + 12
+
+
+# The whole story: sections, images, bylines, portraits, translations -------------------
+
+
+def whole_story():
+    """The seed plus one of everything new, linked every way: returns what to compare."""
+    load_seed()
+    seeded = Article.objects.get(slug=ARTICLE)
+    tech = Section.objects.get(slug="टेक")
+    lead, portrait = ImageFactory(key="मंच-पर-वक्ता"), ImageFactory(key="रिपोर्टर-का-चित्र")
+    first = PersonFactory(newsroom_role=Person.NewsroomRole.STAFF, photo=portrait)
+    second = PersonFactory(newsroom_role=Person.NewsroomRole.CONTRIBUTOR)
+    # Bylines in an order that is neither creation nor name order.
+    ArticleAuthor.objects.create(article=seeded, person=second, position=1)
+    ArticleAuthor.objects.create(article=seeded, person=first, position=2)
+    seeded.lead_image = lead
+    seeded.save()
+    english = ArticleFactory(
+        headline="Values are losing", language="en", section=tech, translation_of=seeded
+    )
+    ArticleAuthor.objects.create(article=english, person=first, position=1)
+    return {
+        "bylines": {
+            article.slug: [a.person.slug for a in article.byline.select_related("person")]
+            for article in (seeded, english)
+        },
+        "files": {image.key: image.file.name for image in Image.objects.all()},
+        "roles": dict(Person.objects.values_list("slug", "newsroom_role")),
+    }
+
+
+def test_natural_keys_of_the_new_models_round_trip():
+    whole_story()
+    for model in (Section, Image, ArticleAuthor):
+        assert model.objects.exists()
+        for obj in model.objects.all():
+            assert model.objects.get_by_natural_key(*obj.natural_key()) == obj
+
+
+def test_dump_and_reload_keeps_every_new_model_and_link(tmp_path):
+    story = whole_story()
+    dump = natural_dump()
+    counts = {model: model._base_manager.count() for model in (Section, Image, ArticleAuthor)}
+
+    dump_wipe_reload(tmp_path)
+
+    assert natural_dump() == dump
+    assert {model: model._base_manager.count() for model in counts} == counts
+    english = Article.objects.get(language="en")
+    seeded = Article.objects.get(slug=ARTICLE)
+    assert english.translation_of == seeded and list(seeded.translations.all()) == [english]
+    assert (seeded.section.slug, english.section.slug) == ("टेक", "टेक")
+    assert seeded.lead_image.key == "मंच-पर-वक्ता"
+    assert Person.objects.get(photo__key="रिपोर्टर-का-चित्र").newsroom_role == "staff"
+    assert {
+        article.slug: [a.person.slug for a in article.byline.select_related("person")]
+        for article in (seeded, english)
+    } == story["bylines"]
+    assert {image.key: image.file.name for image in Image.objects.all()} == story["files"]
+    assert dict(Person.objects.values_list("slug", "newsroom_role")) == story["roles"]
+    # The files themselves are untouched by a reload: the rows point at them again.
+    for image in Image.objects.all():
+        assert image.file.storage.exists(image.file.name)
+        assert (image.width, image.height) == (2400, 1600)
+
+
+def test_a_translation_loaded_before_its_original(tmp_path):
+    translation = {
+        "model": "articles.article",
+        "fields": {
+            "headline": "Values are losing",
+            "slug": "values-are-losing",
+            "language": "en",
+            "status": "draft",
+            "translation_of": ["मूल-ख़बर"],
+        },
+    }
+    original = {
+        "model": "articles.article",
+        "fields": {"headline": "मूल ख़बर", "slug": "मूल-ख़बर", "status": "draft"},
+    }
+    path = write_fixture(tmp_path / "translation-first.json", [translation, original])
+    call_command("loaddata", str(path), verbosity=0)
+    english = Article.objects.get(slug="values-are-losing")
+    assert english.translation_of == Article.objects.get(slug="मूल-ख़बर")
+
+
+def test_a_byline_naming_a_missing_person_names_the_key(tmp_path):
+    byline = {
+        "model": "articles.articleauthor",
+        "fields": {"article": [ARTICLE], "person": ["कोई-नहीं"], "position": 1},
+    }
+    path = write_fixture(tmp_path / "missing-author.json", [*seed_objects(), byline])
+    assert_rejected(
+        path,
+        DeserializationError,
+        "articles.ArticleAuthor refers to person ['कोई-नहीं'], but no articles.Person has that",
+    )
+    assert not any(snapshot().values())
+
+
+# Hand-written fixtures may leave out the created and updated times ----------------------
+
+TIMELESS = [
+    {"model": "articles.section", "fields": {"name": "खेल", "name_en": "Sports", "slug": "खेल"}},
+    {"model": "articles.person", "fields": {"name": "नई लेखिका", "slug": "नई-लेखिका"}},
+    {
+        "model": "articles.source",
+        "fields": {"title": "एक रिपोर्ट", "slug": "एक-रिपोर्ट", "kind": "press_report"},
+    },
+    {
+        "model": "articles.article",
+        "fields": {
+            "headline": "बिना समय की ख़बर",
+            "slug": "बिना-समय-की-ख़बर",
+            "body": "उन्होंने कहा कि 'खेल जारी है'।",
+            "status": "published",
+            "published_at": "2026-02-11T09:00:00+05:30",
+            "section": ["खेल"],
+        },
+    },
+    {
+        "model": "articles.articleauthor",
+        "fields": {"article": ["बिना-समय-की-ख़बर"], "person": ["नई-लेखिका"], "position": 1},
+    },
+    {
+        "model": "articles.quote",
+        "fields": {
+            "article": ["बिना-समय-की-ख़बर"],
+            "position": 1,
+            "speaker": ["नई-लेखिका"],
+            "source": ["एक-रिपोर्ट"],
+            "text": "खेल जारी है",
+            "kind": "direct",
+        },
+    },
+    {
+        "model": "articles.correction",
+        "fields": {
+            "article": ["बिना-समय-की-ख़बर"],
+            "published_at": "2026-02-12T09:00:00+05:30",
+            "text": "नाम ठीक किया।",
+        },
+    },
+]
+
+
+def timestamps():
+    return {
+        (model._meta.label, obj.pk): (obj.created_at, obj.updated_at)
+        for model in app_models()
+        if any(field.name == "updated_at" for field in model._meta.fields)
+        for obj in model._base_manager.all()
+    }
+
+
+def test_a_fixture_without_created_and_updated_times_loads(tmp_path):
+    path = write_fixture(tmp_path / "timeless.json", TIMELESS)
+    before = datetime.datetime.now(datetime.UTC)
+    call_command("loaddata", str(path), verbosity=0)
+    after = datetime.datetime.now(datetime.UTC)
+    stamped = {label for label, _pk in timestamps()}
+    assert {"articles.Section", "articles.Person", "articles.Source", "articles.Article"} <= stamped
+    assert "articles.Quote" in stamped
+    for created, updated in timestamps().values():
+        assert before <= created <= after and before <= updated <= after
+    article = Article.objects.get(slug="बिना-समय-की-ख़बर")
+    assert article.section.slug == "खेल" and article.authors.get().slug == "नई-लेखिका"
+    assert article.is_public and article.quotes.get().text == "खेल जारी है"
+
+    # Loading it again changes nothing; a changed row is updated, and keeps its creation.
+    stamps = timestamps()
+    call_command("loaddata", str(path), verbosity=0)
+    assert timestamps() == stamps
+    changed = json.loads(json.dumps(TIMELESS))
+    changed[1]["fields"]["name"] = "नई लेखिका जी"
+    call_command("loaddata", str(write_fixture(tmp_path / "changed.json", changed)), verbosity=0)
+    person = Person.objects.get(slug="नई-लेखिका")
+    created, updated = stamps[("articles.Person", person.pk)]
+    assert person.created_at == created and person.updated_at > updated
+    others = {key: value for key, value in timestamps().items() if key[0] != "articles.Person"}
+    assert others == {key: value for key, value in stamps.items() if key[0] != "articles.Person"}

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.forms import EditNoteForm
-from articles.models import Article, Correction, Quote
-from articles.tests.adminform import admin_form
+from articles.models import Article, ArticleAuthor, Correction, Quote, Section
+from articles.tests.adminform import admin_form, with_byline
 from articles.tests.desk import EDITORS, logged_in
-from articles.tests.factories import ArticleFactory, QuoteFactory
+from articles.tests.factories import ArticleFactory, ImageFactory, PersonFactory, QuoteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +271,170 @@ def test_a_misquote_on_the_quote_page_of_a_published_article_is_refused(client, 
     assert any("Quote 1" in e and "verbatim" in e for e in found)
     quote.refresh_from_db()
     assert quote.text == QUOTED
+
+
+# The correction rule covers the byline, the section and the lead image ------------------
+
+
+def byline(article):
+    return list(
+        ArticleAuthor.objects.filter(article=article)
+        .order_by("position")
+        .values_list("person_id", flat=True)
+    )
+
+
+@pytest.fixture
+def bylined(article):
+    """The published article, written by two people, in the टेक section with a lead image."""
+    first, second = PersonFactory(), PersonFactory()
+    ArticleAuthor.objects.create(article=article, person=first, position=1)
+    ArticleAuthor.objects.create(article=article, person=second, position=2)
+    article.section = Section.objects.create(name="टेक", name_en="Tech")
+    article.lead_image = ImageFactory()
+    article.save()
+    return article
+
+
+BYLINE_CHANGES = {
+    "moved": {"byline-0-position": "3"},  # the first name after the second
+    "removed": {"byline-1-DELETE": "on"},
+    "added": {"byline-TOTAL_FORMS": "3", "byline-2-position": "3"},  # person set below
+}
+
+
+@pytest.mark.parametrize("change", ["moved", "removed", "added"])
+def test_changing_a_published_byline_needs_a_note(client, editor, bylined, change):
+    before = byline(bylined)
+    data = article_form(client, bylined)
+    data.update(BYLINE_CHANGES[change])
+    if change == "added":
+        data["byline-2-person"] = str(PersonFactory().pk)
+    assert any(
+        "The byline of a published article changed" in e
+        for e in errors(post(client, bylined, data))
+    )
+    assert byline(bylined) == before
+
+    data["minor_edit"] = "on"
+    response = post(client, bylined, data)
+    assert response.status_code == 302, errors(response)
+    assert byline(bylined) != before
+
+
+def test_renumbering_a_byline_in_the_same_order_is_no_change(client, editor, bylined):
+    before = byline(bylined)
+    data = article_form(client, bylined)
+    data.update({"byline-0-position": "10", "byline-1-position": "20"})
+    response = post(client, bylined, data)
+    assert response.status_code == 302, errors(response)
+    assert byline(bylined) == before
+    assert not Correction.objects.exists()
+
+
+@pytest.mark.parametrize(("field", "label"), [("section", "Section"), ("lead_image", "Lead image")])
+def test_changing_a_published_section_or_lead_image_needs_a_note(
+    client, editor, bylined, field, label
+):
+    other = (
+        Section.objects.create(name="देश", name_en="India") if field == "section" else ImageFactory()
+    )
+    data = article_form(client, bylined)
+    data[field] = str(other.pk)
+    found = errors(post(client, bylined, data))
+    assert any(f"{label} of a published article changed" in e for e in found), found
+    bylined.refresh_from_db()
+    assert getattr(bylined, field) != other
+
+    data.update(correction_kind=Correction.Kind.UPDATE, correction_text="खंड/चित्र बदला गया।")
+    response = post(client, bylined, data)
+    assert response.status_code == 302, errors(response)
+    bylined.refresh_from_db()
+    assert getattr(bylined, field) == other
+    assert bylined.corrections.get().kind == Correction.Kind.UPDATE
+
+
+@pytest.mark.parametrize("field", ["section", "lead_image"])
+def test_removing_a_published_section_or_lead_image_needs_a_note(client, editor, bylined, field):
+    data = article_form(client, bylined)
+    data[field] = ""
+    assert any("of a published article changed" in e for e in errors(post(client, bylined, data)))
+
+
+def test_a_drafts_byline_section_and_lead_image_change_freely(client, editor):
+    draft = ArticleFactory(draft=True, body=BODY)
+    author = PersonFactory()
+    data = with_byline(article_form(client, draft), author)
+    data.update(
+        section=str(Section.objects.create(name="खेल").pk), lead_image=str(ImageFactory().pk)
+    )
+    response = post(client, draft, data)
+    assert response.status_code == 302, errors(response)
+    assert byline(draft) == [author.pk]
+    assert not Correction.objects.exists()
+
+
+def test_a_name_twice_in_a_byline_is_refused(client, editor):
+    draft = ArticleFactory(draft=True, body=BODY)
+    author = PersonFactory()
+    data = with_byline(article_form(client, draft), author, author)
+    response = post(client, draft, data)
+    assert response.status_code == 200
+    assert not ArticleAuthor.objects.exists()
+
+
+# Linked translations --------------------------------------------------------------------
+
+
+@pytest.fixture
+def original():
+    return ArticleFactory(headline="मूल ख़बर", language="hi", draft=True)
+
+
+def link_translation(client, article, original):
+    data = article_form(client, article)
+    data["translation_of"] = str(original.pk)
+    return post(client, article, data)
+
+
+def test_a_translation_links_to_its_original(client, editor, original):
+    english = ArticleFactory(language="en", draft=True)
+    response = link_translation(client, english, original)
+    assert response.status_code == 302, errors(response)
+    assert list(original.translations.all()) == [english]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("hi", "must be in another language than the story it translates"),
+        ("hi-IN", "must be in another language than the story it translates"),
+    ],
+)
+def test_a_translation_in_the_originals_language_is_refused(
+    client, editor, original, language, message
+):
+    other = ArticleFactory(language=language, draft=True)
+    found = errors(link_translation(client, other, original))
+    assert any(message in e for e in found), found
+    other.refresh_from_db()
+    assert other.translation_of is None
+
+
+def test_translation_links_never_chain_or_loop(client, editor, original):
+    english = ArticleFactory(language="en", draft=True, translation_of=original)
+    bengali = ArticleFactory(language="bn", draft=True)
+    found = errors(link_translation(client, bengali, english))
+    # The model's own rules (Article.clean), shown on the form.
+    assert any("is itself a translation: choose the story it translates" in e for e in found)
+    found = errors(link_translation(client, original, bengali))
+    assert any("This story has translations of its own" in e for e in found)
+    found = errors(link_translation(client, bengali, bengali))
+    assert any("cannot be a translation of itself" in e for e in found)
+
+
+def test_a_second_translation_in_one_language_is_refused_naming_the_first(client, editor, original):
+    ArticleFactory(headline="First English", language="en", draft=True, translation_of=original)
+    second = ArticleFactory(language="en", draft=True)
+    found = errors(link_translation(client, second, original))
+    assert any("already has a translation in “en”: “First English”" in e for e in found), found

@@ -11,10 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import tags
-from articles.models import Article, Person, Tag
-from articles.tests.adminform import admin_form
+from articles.models import Article, ArticleAuthor, Person, Section, Tag
+from articles.tests.adminform import admin_form, with_byline
 from articles.tests.desk import EDITORS, REPORTERS, logged_in
-from articles.tests.factories import ArticleFactory, PersonFactory, QuoteFactory, SourceFactory
+from articles.tests.factories import (
+    ArticleFactory,
+    ImageFactory,
+    PersonFactory,
+    QuoteFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -321,12 +327,21 @@ def test_the_history_page_costs_the_same_whatever_the_number_of_versions(client)
     counts = []
     for versions in (2, 12):
         article = ArticleFactory(draft=True)
+        original = ArticleFactory(draft=True, language="en")
         for i in range(versions):
             article.tags.add(f"टैग {i}")
             article.people.add(PersonFactory())
+            # Every kind of change a version can show: links, the byline, each new field.
+            ArticleAuthor.objects.create(article=article, person=PersonFactory(), position=i)
+            article.section = Section.objects.create(name=f"खंड {versions}-{i}")
+            article.lead_image = ImageFactory()
+            article.translation_of = original if i % 2 else None
+            article.save()
         with CaptureQueriesContext(connection) as captured:
             page = client.get(history_url(article)).content.decode()
         assert f"टैग {versions - 1}" in page
+        assert f"खंड {versions}-{versions - 1}" in page
+        assert str(article.lead_image) in page
         counts.append(len(captured))
     assert counts[0] == counts[1]
 
@@ -359,3 +374,100 @@ def test_a_quote_changed_on_its_article_page_carries_the_correction_note(client)
     latest = quote.history.latest()
     assert latest.text == "पूरी दुनिया ख़तरे में है"
     assert latest.history_change_reason == "correction: उद्धरण पूरा किया गया।"
+
+
+# The whole story: byline, section, lead image, translation ------------------------------
+
+
+def names(*people):
+    return "[" + ", ".join(str(person) for person in people) + "]"
+
+
+def test_one_save_with_byline_section_and_image_is_one_version_holding_them(client):
+    editor = logged_in(client, EDITORS)
+    article = ArticleFactory(draft=True)
+    first, second = PersonFactory(), PersonFactory()
+    section, image = Section.objects.create(name="टेक", name_en="Tech"), ImageFactory()
+    before = article.history.count()
+    data = with_byline(admin_form(client, change_url(article), "article_form"), second, first)
+    data.update(section=str(section.pk), lead_image=str(image.pk))
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert article.history.count() == before + 1
+    latest = article.history.latest()
+    assert latest.history_user == editor
+    assert (latest.section_id, latest.lead_image_id) == (section.pk, image.pk)
+    assert list(latest.authors.order_by("position").values_list("person", flat=True)) == [
+        second.pk,
+        first.pk,
+    ]
+
+
+def test_the_history_page_shows_byline_section_image_and_translation_changes(client):
+    logged_in(client, EDITORS)
+    original = ArticleFactory(headline="मूल ख़बर", draft=True)
+    article = ArticleFactory(draft=True, language="en")
+    first, second = PersonFactory(name="पहला लेखक"), PersonFactory(name="दूसरा लेखक")
+    tech, image = Section.objects.create(name="टेक"), ImageFactory(key="मंच-का-चित्र")
+    data = with_byline(admin_form(client, change_url(article), "article_form"), first, second)
+    data.update(section=str(tech.pk), lead_image=str(image.pk), translation_of=str(original.pk))
+    assert client.post(change_url(article), data).status_code == 302
+    # Then the same two names, the other way round: a move is a change.
+    data = admin_form(client, change_url(article), "article_form")
+    data.update({"byline-0-position": "2", "byline-1-position": "1"})
+    assert client.post(change_url(article), data).status_code == 302
+
+    page = client.get(history_url(article)).content.decode()
+    changes = page[page.index('id="change-history"') :]
+    for shown in ("टेक", "मंच-का-चित्र", "मूल ख़बर", names(first, second), names(second, first)):
+        assert shown in changes, shown
+    latest = article.history.latest()
+    [change] = latest.diff_against(latest.prev_record).changes
+    assert change.field == "authors"
+
+
+def test_restoring_a_version_brings_back_its_byline(client):
+    logged_in(client, EDITORS)
+    first, second, third = PersonFactory(), PersonFactory(), PersonFactory()
+    article = ArticleFactory(draft=True)
+    data = with_byline(admin_form(client, change_url(article), "article_form"), first, second)
+    assert client.post(change_url(article), data).status_code == 302
+    version = article.history.latest()
+    data = with_byline(admin_form(client, change_url(article), "article_form"), third)
+    assert client.post(change_url(article), data).status_code == 302
+    assert list(article.authors.all()) == [third]
+
+    revert_url = reverse("admin:articles_article_simple_history", args=[article.pk, version.pk])
+    page = client.get(revert_url).content.decode()
+    assert f"{first}; {second}" in page  # the version's byline, shown read-only
+    data = admin_form(client, revert_url, "historicalarticle_form")
+    data["byline"] = str(third.pk)  # disabled: what is posted does not count
+    assert client.post(revert_url, data).status_code == 302
+    assert [a.person for a in ArticleAuthor.objects.filter(article=article)] == [first, second]
+    latest = article.history.latest()
+    assert list(latest.authors.order_by("position").values_list("person", flat=True)) == [
+        first.pk,
+        second.pk,
+    ]
+
+
+def test_restoring_a_published_byline_follows_the_correction_rule(client):
+    logged_in(client, EDITORS)
+    first, second = PersonFactory(), PersonFactory()
+    article = ArticleFactory()
+    article.authors.add(first, through_defaults={"position": 1})  # versioned, as in the admin
+    version = article.history.latest()
+    data = with_byline(admin_form(client, change_url(article), "article_form"), second)
+    data["minor_edit"] = "on"
+    assert client.post(change_url(article), data).status_code == 302
+    assert list(version.authors.values_list("person", flat=True)) == [first.pk]
+
+    revert_url = reverse("admin:articles_article_simple_history", args=[article.pk, version.pk])
+    data = admin_form(client, revert_url, "historicalarticle_form")
+    response = client.post(revert_url, data)
+    assert response.status_code == 200
+    assert "Byline of a published article changed" in str(response.context["adminform"].form.errors)
+    assert list(article.authors.all()) == [second]
+    data["correction_text"] = "लेखक का नाम वापस।"
+    assert client.post(revert_url, data).status_code == 302
+    assert list(article.authors.all()) == [first]

@@ -5,11 +5,14 @@ change. Django defers a natural-key reference it cannot resolve, in case the tar
 later in the file, so a quote whose speaker does not exist reaches the database as a bare
 NOT NULL failure; and a file that is not valid JSON is reported with an empty reason.
 
-It also keeps loading out of the change history (see save_obj).
+It also keeps loading out of the change history (see save_obj), and fills in the created
+and updated times a hand-written fixture leaves out (see fill_timestamps).
 """
 
 from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializationError
+from django.db import models
+from django.utils import timezone
 
 
 class Command(loaddata.Command):
@@ -29,6 +32,7 @@ class Command(loaddata.Command):
         # Loaded rows get one whole baseline version before their first edit instead
         # (articles.history.versions.ensure_baselines).
         obj.object.skip_history_when_saving = True
+        self.fill_timestamps(obj.object)
         for field, key in obj.deferred_fields.items():
             required = field.many_to_one and not field.null
             # A target saved earlier in this load would have been found already, so an
@@ -39,6 +43,43 @@ class Command(loaddata.Command):
                     f"{field.related_model._meta.label} has that natural key."
                 )
         return super().save_obj(obj)
+
+    def fill_timestamps(self, instance):
+        """Give ``instance`` the ``auto_now``/``auto_now_add`` times its fixture left out.
+
+        loaddata saves raw, so Django fills in neither, and the row would fail NOT NULL.
+        A new row gets the time of loading. A row already in the database keeps its created
+        time, and its updated time too unless the fixture changes one of its fields: loading
+        the same fixture again changes nothing, and a changed row is seen as changed (the
+        linked-body cache is keyed on ``updated_at``). Times the fixture gives are kept.
+        """
+        missing = [
+            field
+            for field in instance._meta.concrete_fields
+            if isinstance(field, models.DateField)
+            and (field.auto_now or field.auto_now_add)
+            and getattr(instance, field.attname) is None
+        ]
+        if not missing:
+            return
+        model = type(instance)
+        stored = None
+        if instance.pk is not None:
+            stored = model._base_manager.db_manager(self.using).filter(pk=instance.pk).first()
+        unchanged = stored is not None and all(
+            getattr(instance, field.attname) == getattr(stored, field.attname)
+            for field in model._meta.concrete_fields
+            if field not in missing
+            and not field.primary_key
+            and not (isinstance(field, models.DateField) and field.auto_now)
+        )
+        now = timezone.now()
+        for field in missing:
+            if stored is not None and (field.auto_now_add or unchanged):
+                value = getattr(stored, field.attname)
+            else:
+                value = now if isinstance(field, models.DateTimeField) else timezone.localdate(now)
+            setattr(instance, field.attname, value)
 
     def _exists(self, model, key):
         manager = model._default_manager.db_manager(self.using)

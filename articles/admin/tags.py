@@ -1,75 +1,28 @@
-"""The editors' desk: the Django admin for articles, people, quotes, sources and tags.
-
-Every changelist runs a constant number of queries (list_select_related, prefetches and
-filters that read one query each); tag fields are comma-separated inputs with autocomplete
-that never create a near-duplicate tag (articles.widgets.TagsField).
-"""
+"""Tags in the desk: the tag column, filter and bulk add/remove actions every tagged model
+has, and the Tag admin itself (rename, counts, merge, the tag widget's autocomplete)."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.managers import TaggableManager
 from taggit.models import Tag as TaggitTag
 
 from articles import tags
-from articles.desk_admin import (
-    ArticleDeskMixin,
-    DeskHistoryAdmin,
-    FoldedSearchMixin,
-    NeedsAttentionFilter,
-    QuoteDeskMixin,
-    QuoteInlineDeskMixin,
-    ShareLinkInline,
-)
-from articles.forms import QUOTE_FIELDS
-from articles.models import (
-    Article,
-    ArticleTag,
-    Correction,
-    Person,
-    PersonTag,
-    Quote,
-    QuoteTag,
-    SlugRedirect,
-    Source,
-    Tag,
-    unique_slug,
-)
+from articles.admin.common import URLIFY_JS, SlugOptionalMixin
+from articles.admin.desk import FoldedSearchMixin
+from articles.models import ArticleTag, PersonTag, QuoteTag, SlugRedirect, Tag, unique_slug
 from articles.redirects import record_slug_change
 from articles.text import fold
 from articles.widgets import SingleTagField, TagsField
-
-# Django's URLify (admin/js/urlify.js) drops Devanagari vowel signs; this file, loaded after
-# it on every form with prepopulated fields, replaces it with our slugify rules.
-# Listing Django's file first tells Media merging the order to keep.
-URLIFY_JS = ["admin/js/urlify.js", "articles/admin/urlify.js"]
-
-
-class SlugOptionalMixin:
-    """Slug fields may be left empty: the model's save() makes one from the name."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if isinstance(db_field, models.URLField):
-            # An address typed without a scheme is taken as https (Django 6's default).
-            kwargs.setdefault("assume_scheme", "https")
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "slug" and field is not None:
-            field.required = False
-            field.help_text = _("Filled in from the name as you type; leave empty to make one.")
-        return field
-
-
-# Tagging ------------------------------------------------------------------------------
 
 
 class TagListFilter(admin.SimpleListFilter):
@@ -219,192 +172,7 @@ class TaggedAdminMixin:
         )
 
 
-# Inlines ------------------------------------------------------------------------------
-
-
-class QuoteInline(QuoteInlineDeskMixin, admin.StackedInline):
-    model = Quote
-    extra = 0
-    autocomplete_fields = ["speaker", "source"]
-    formfield_overrides = TaggedAdminMixin.formfield_overrides
-    fields = QUOTE_FIELDS
-
-
-class CorrectionInline(admin.StackedInline):
-    model = Correction
-    extra = 0
-
-
-# Articles -----------------------------------------------------------------------------
-
-
-@admin.register(Article)
-class ArticleAdmin(SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, ArticleDeskMixin):
-    list_display = [
-        "headline",
-        "publication_state",
-        "published_at",
-        "language",
-        "tag_list",
-        "updated_at",
-    ]
-    list_filter = [
-        "status",
-        "language",
-        "published_at",
-        TagListFilter,
-        ("people", admin.RelatedOnlyFieldListFilter),
-    ]
-    search_fields = ["headline", "summary", "body", "slug", "people__name", "people__name_latin"]
-    date_hierarchy = "published_at"
-    autocomplete_fields = ["people", "sources"]
-    prepopulated_fields = {"slug": ["headline"]}
-    inlines = [QuoteInline, CorrectionInline, ShareLinkInline]
-
-    class Media:
-        js = URLIFY_JS
-
-    def save_model(self, request, obj, form, change):
-        old = Article.objects.filter(pk=obj.pk).values("slug", "status").first() if change else None
-        super().save_model(request, obj, form, change)
-        # A published article's old URL may be in readers' hands: keep it working.
-        if old and old["status"] == Article.Status.PUBLISHED:
-            record_slug_change(SlugRedirect.Kind.ARTICLE, old["slug"], obj.slug)
-
-
-# People -------------------------------------------------------------------------------
-
-
-@admin.register(Person)
-class PersonAdmin(SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, DeskHistoryAdmin):
-    list_display = ["name", "name_latin", "description", "tag_list", "updated_at"]
-    list_filter = [TagListFilter]
-    search_fields = ["name", "name_latin", "aliases", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["quote_links", "article_links"]
-
-    class Media:
-        js = URLIFY_JS
-
-    def get_fields(self, request, obj=None):
-        fields = [f for f in super().get_fields(request, obj) if f not in self.readonly_fields]
-        # The record of someone's quotes and articles exists only once they do.
-        return [*fields, *self.readonly_fields] if obj else fields
-
-    @admin.display(description=_("quotes"))
-    def quote_links(self, obj):
-        quotes = obj.quotes.select_related("article").order_by("article__headline", "position")
-        if not quotes:
-            return _("No quotes yet.")
-        return format_html(
-            "<ul class='person-record'>{}</ul>",
-            format_html_join(
-                "",
-                "<li><a href='{}' lang='{}'>{}</a> ({}: <a href='{}' lang='{}'>{}</a>)</li>",
-                (
-                    (
-                        reverse("admin:articles_quote_change", args=[quote.pk]),
-                        quote.article.language,
-                        quote.text if len(quote.text) <= 120 else quote.text[:119] + "…",
-                        quote.get_kind_display(),
-                        reverse("admin:articles_article_change", args=[quote.article_id]),
-                        quote.article.language,
-                        quote.article.headline,
-                    )
-                    for quote in quotes
-                ),
-            ),
-        )
-
-    @admin.display(description=_("articles"))
-    def article_links(self, obj):
-        articles = obj.articles.order_by("-published_at", "-pk")
-        if not articles:
-            return _("In no article yet.")
-        return format_html(
-            "<ul class='person-record'>{}</ul>",
-            format_html_join(
-                "",
-                "<li><a href='{}' lang='{}'>{}</a> ({})</li>",
-                (
-                    (
-                        reverse("admin:articles_article_change", args=[article.pk]),
-                        article.language,
-                        article.headline,
-                        article.get_status_display(),
-                    )
-                    for article in articles
-                ),
-            ),
-        )
-
-    def save_model(self, request, obj, form, change):
-        old_slug = Person.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
-        super().save_model(request, obj, form, change)
-        if change:
-            record_slug_change(SlugRedirect.Kind.PERSON, old_slug, obj.slug)
-
-
-# Sources ------------------------------------------------------------------------------
-
-
-@admin.register(Source)
-class SourceAdmin(SlugOptionalMixin, FoldedSearchMixin, DeskHistoryAdmin):
-    list_display = ["title", "kind", "attribution", "published_on"]
-    list_filter = ["kind"]
-    list_select_related = ["author"]
-    search_fields = ["title", "author_name", "author__name", "author__name_latin", "notes"]
-    autocomplete_fields = ["author", "based_on"]
-    prepopulated_fields = {"slug": ["title"]}
-
-    class Media:
-        js = URLIFY_JS
-
-
-# Quotes -------------------------------------------------------------------------------
-
-
-@admin.register(Quote)
-class QuoteAdmin(FoldedSearchMixin, TaggedAdminMixin, QuoteDeskMixin):
-    list_display = [
-        "__str__",
-        "speaker",
-        "article",
-        "kind",
-        "source",
-        "integrity_status",
-        "tag_list",
-    ]
-    list_filter = [
-        NeedsAttentionFilter,
-        "kind",
-        ("speaker", admin.RelatedOnlyFieldListFilter),
-        ("article", admin.RelatedOnlyFieldListFilter),
-        ("source", admin.RelatedOnlyFieldListFilter),
-        TagListFilter,
-    ]
-    list_select_related = ["speaker", "article", "source"]
-    search_fields = [
-        "text",
-        "original_text",
-        "speaker__name",
-        "speaker__name_latin",
-        "speaker__aliases",
-        "article__headline",
-    ]
-    autocomplete_fields = ["speaker", "article", "source"]
-
-
-@admin.register(Correction)
-class CorrectionAdmin(FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["article", "kind", "published_at"]
-    list_filter = ["kind"]
-    list_select_related = ["article"]
-    search_fields = ["text", "article__headline"]
-    autocomplete_fields = ["article"]
-
-
-# Tags ---------------------------------------------------------------------------------
+# The Tag admin ------------------------------------------------------------------------
 
 # taggit's own generic Tag table is unused here (our tags are articles.Tag): its admin would
 # only let editors make tags that nothing can carry.

@@ -1,8 +1,9 @@
 """The editors' desk rules in the admin: search, history, corrections, quote integrity,
 publishing, roles.
 
-Mixins that articles/admin.py puts on its ModelAdmins, plus the share-link admin. The rules
-themselves live in articles/forms.py, articles/integrity.py and articles/publishing.py.
+Mixins that the other modules of articles/admin/ put on their ModelAdmins, plus the
+share-link admin. The rules themselves live in articles/forms.py, articles/integrity.py and
+articles/publishing.py.
 
 History: SimpleHistoryAdmin adds a "History" page per object listing every version (who,
 when, and a field-by-field "Changes" column, old → new) and lets an editor revert to an
@@ -13,7 +14,7 @@ import itertools
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,13 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from articles import integrity, publishing, tags
 from articles.fields import TaggableManager
-from articles.forms import ArticleAdminForm, QuoteAdminForm, QuoteInlineFormSet
+from articles.forms import (
+    ArticleAdminForm,
+    BylineInlineFormSet,
+    QuoteAdminForm,
+    QuoteInlineFormSet,
+    RestoredBylineField,
+)
 from articles.history.versions import ensure_baseline, ensure_baselines, record_versions
 from articles.lookups import FoldContains
 from articles.models import Article, ShareLink, Tag
@@ -58,7 +65,7 @@ def _record_note(obj, form, article):
 
 
 def _is_reporter_locked(request, article):
-    """Reporters may not touch a published (or scheduled) article, nor its quotes."""
+    """Reporters may not touch a published (or scheduled) article, nor its quotes or byline."""
     return (
         article is not None
         and article.status == Article.Status.PUBLISHED
@@ -78,27 +85,37 @@ class FoldedSearchMixin:
         ]
 
 
+def _is_ordered(field):
+    """A link field whose links have an order of their own (the byline's ``position``)."""
+    through = field.remote_field.through
+    return any(f.name == "position" for f in through._meta.fields)
+
+
 class _VersionDiff(HistoricalRecordContextHelper):
     """Shows a versioned link field (people, sources, tags) in a diff as the sorted names it
-    holds; simple-history would show tags as raw link rows."""
+    holds, an ordered one (the byline) in its order; simple-history would show tags as raw
+    link rows."""
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
         if field.many_to_many:
             target = utils.get_m2m_reverse_field_name(field)
-            return sorted(str(row[target]) for row in value)
+            names = [str(row[target]) for row in value]
+            return names if _is_ordered(field) else sorted(names)
         return super().prepare_delta_change_value(change, value)
 
 
 def _links_by_version(field, records):
     """For each of ``records`` (by pk), the links of versioned many-to-many ``field`` it
-    holds, as (target pk, {target name: target object}) pairs; one query. A target deleted
-    since is a simple-history DeletedObject."""
+    holds, as (target pk, {target name: target object}) pairs, in link order for an ordered
+    field; one query. A target deleted since is a simple-history DeletedObject."""
     m2m_model = HistoricalRecords.m2m_models[field]
     target = utils.get_m2m_reverse_field_name(field)
     target_field = m2m_model._meta.get_field(target)
     by_version = {record.pk: [] for record in records}
     rows = m2m_model.objects.filter(history__in=list(by_version)).select_related(target)
+    if _is_ordered(field):
+        rows = rows.order_by("position", "id")
     for row in rows:
         pk = getattr(row, target_field.attname)
         try:
@@ -111,8 +128,11 @@ def _links_by_version(field, records):
     return by_version
 
 
-def _pks(links):
-    return {pk for pk, _row in links}
+def _pks(links, *, ordered=False):
+    """What a version's links are, to compare: a set of targets, or a sequence when their
+    order is part of the record (a byline moved is a change)."""
+    pks = [pk for pk, _row in links]
+    return pks if ordered else set(pks)
 
 
 def _rows(links):
@@ -170,10 +190,9 @@ class DeskHistoryAdmin(SimpleHistoryAdmin):
         fields (people, sources, tags) read in one query each for the whole page; left to
         simple-history they cost four queries per field and version."""
         records = list(historical_records)
-        links = {
-            field.name: _links_by_version(field, records)
-            for field in self.model.history.model._history_m2m_fields
-        }
+        fields = self.model.history.model._history_m2m_fields
+        links = {field.name: _links_by_version(field, records) for field in fields}
+        ordered = {field.name: _is_ordered(field) for field in fields}
         for new, old in itertools.pairwise(records):
             delta = new.diff_against(
                 old, excluded_fields=list(links), foreign_keys_are_objs=foreign_keys_are_objs
@@ -181,7 +200,8 @@ class DeskHistoryAdmin(SimpleHistoryAdmin):
             link_changes = [
                 ModelChange(name, _rows(by_version[old.pk]), _rows(by_version[new.pk]))
                 for name, by_version in links.items()
-                if _pks(by_version[old.pk]) != _pks(by_version[new.pk])
+                if _pks(by_version[old.pk], ordered=ordered[name])
+                != _pks(by_version[new.pk], ordered=ordered[name])
             ]
             delta = ModelDelta(
                 [*delta.changes, *link_changes],
@@ -272,6 +292,22 @@ class ArticleDeskMixin(_StoryDeskAdmin):
     def story(self, obj):
         return obj
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        version = to_historic(obj) if obj is not None else None
+        if "fields" not in kwargs:
+            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if kwargs["fields"]:
+            # The restore form's own field, added below: not one of the model's.
+            kwargs["fields"] = [name for name in kwargs["fields"] if name != "byline"]
+        form = super().get_form(request, obj, change, **kwargs)
+        if version is None:
+            return form
+        # Restoring: the byline is an inline on the change page, which simple-history's
+        # restore view does not show; the restore form carries the version's instead.
+        pairs = list(version.authors.order_by("position", "id").values_list("person", "position"))
+        attrs = {"restored_byline": pairs, "byline": RestoredBylineField(pairs)}
+        return type(form.__name__, (form,), attrs)
+
     def view_on_site(self, obj):
         return publishing.view_on_site_url(obj)
 
@@ -317,6 +353,35 @@ class ArticleDeskMixin(_StoryDeskAdmin):
                 for problem in integrity.article_problems(article):
                     messages.warning(request, problem)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class BylineInlineDeskMixin:
+    """The byline inline: the correction rule (articles.forms) and the article's own rights.
+
+    Editing the byline is editing the article, as for Django's own link tables: whoever may
+    add or change the article (and, once it is published, publish) may set its byline, with
+    no byline permissions of its own; Reporters so set bylines on drafts only.
+    """
+
+    formset = BylineInlineFormSet
+
+    def _may_edit(self, request, obj):
+        action = "add" if obj is None else "change"
+        return request.user.has_perm(f"articles.{action}_article") and not _is_reporter_locked(
+            request, obj
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_article") or self._may_edit(request, obj)
 
 
 class QuoteInlineDeskMixin:

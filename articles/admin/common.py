@@ -1,0 +1,23 @@
+"""What every desk admin shares: slugs that fill in Devanagari-aware, and optional."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Django's URLify (admin/js/urlify.js) drops Devanagari vowel signs; this file, loaded after
+# it on every form with prepopulated fields, replaces it with our slugify rules.
+# Listing Django's file first tells Media merging the order to keep.
+URLIFY_JS = ["admin/js/urlify.js", "articles/admin/urlify.js"]
+
+
+class SlugOptionalMixin:
+    """Slug fields may be left empty: the model's save() makes one from the name."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            # An address typed without a scheme is taken as https (Django 6's default).
+            kwargs.setdefault("assume_scheme", "https")
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and field is not None:
+            field.required = False
+            field.help_text = _("Filled in from the name as you type; leave empty to make one.")
+        return field

@@ -1,0 +1,118 @@
+"""People and sources in the desk: a person's page lists the stories they wrote, their
+quotes and the articles they appear in."""
+
+from django.contrib import admin
+from django.db.models import F
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from articles.admin.common import URLIFY_JS, SlugOptionalMixin
+from articles.admin.desk import DeskHistoryAdmin, FoldedSearchMixin
+from articles.admin.tags import TaggedAdminMixin, TagListFilter
+from articles.models import Person, SlugRedirect, Source
+from articles.redirects import record_slug_change
+
+
+@admin.register(Person)
+class PersonAdmin(SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, DeskHistoryAdmin):
+    list_display = [
+        "name",
+        "name_latin",
+        "description",
+        "newsroom_role",
+        "tag_list",
+        "updated_at",
+    ]
+    list_filter = ["newsroom_role", TagListFilter]
+    search_fields = ["name", "name_latin", "aliases", "slug"]
+    autocomplete_fields = ["photo"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["byline_links", "quote_links", "article_links"]
+
+    class Media:
+        js = URLIFY_JS
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f not in self.readonly_fields]
+        # The record of someone's stories, quotes and articles exists only once they do.
+        return [*fields, *self.readonly_fields] if obj else fields
+
+    @admin.display(description=_("stories written"))
+    def byline_links(self, obj):
+        # Drafts (no publication time) first: the stories still being worked on.
+        articles = obj.authored_articles.order_by(F("published_at").desc(nulls_first=True), "-pk")
+        if not articles:
+            return _("No stories written yet.")
+        return _article_list(articles)
+
+    @admin.display(description=_("quotes"))
+    def quote_links(self, obj):
+        quotes = obj.quotes.select_related("article").order_by("article__headline", "position")
+        if not quotes:
+            return _("No quotes yet.")
+        return format_html(
+            "<ul class='person-record'>{}</ul>",
+            format_html_join(
+                "",
+                "<li><a href='{}' lang='{}'>{}</a> ({}: <a href='{}' lang='{}'>{}</a>)</li>",
+                (
+                    (
+                        reverse("admin:articles_quote_change", args=[quote.pk]),
+                        quote.article.language,
+                        quote.text if len(quote.text) <= 120 else quote.text[:119] + "…",
+                        quote.get_kind_display(),
+                        reverse("admin:articles_article_change", args=[quote.article_id]),
+                        quote.article.language,
+                        quote.article.headline,
+                    )
+                    for quote in quotes
+                ),
+            ),
+        )
+
+    @admin.display(description=_("articles"))
+    def article_links(self, obj):
+        articles = obj.articles.order_by("-published_at", "-pk")
+        if not articles:
+            return _("In no article yet.")
+        return _article_list(articles)
+
+    def save_model(self, request, obj, form, change):
+        old_slug = Person.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if change:
+            record_slug_change(SlugRedirect.Kind.PERSON, old_slug, obj.slug)
+
+
+def _article_list(articles):
+    """Articles as a list of links to their admin pages, each with its status."""
+    return format_html(
+        "<ul class='person-record'>{}</ul>",
+        format_html_join(
+            "",
+            "<li><a href='{}' lang='{}'>{}</a> ({})</li>",
+            (
+                (
+                    reverse("admin:articles_article_change", args=[article.pk]),
+                    article.language,
+                    article.headline,
+                    article.get_status_display(),
+                )
+                for article in articles
+            ),
+        ),
+    )
+
+
+@admin.register(Source)
+class SourceAdmin(SlugOptionalMixin, FoldedSearchMixin, DeskHistoryAdmin):
+    list_display = ["title", "kind", "attribution", "published_on"]
+    list_filter = ["kind"]
+    list_select_related = ["author"]
+    search_fields = ["title", "author_name", "author__name", "author__name_latin", "notes"]
+    autocomplete_fields = ["author", "based_on"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    class Media:
+        js = URLIFY_JS
