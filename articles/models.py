@@ -9,7 +9,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
+from articles import images
 from articles.fields import NFCCharField, NFCTextField, SlugField, TaggableManager
 from articles.history.apps import APP_LABEL as HISTORY_APP
 from articles.history.records import HistoricalRecords
@@ -35,15 +36,15 @@ validate_wikidata_id = RegexValidator(
 )
 
 
-def unique_slug(model, value, *, exclude_pk=None, max_length=SLUG_MAX_LENGTH):
-    """Return a slug for ``value`` that no other ``model`` row uses.
+def unique_slug(model, value, *, exclude_pk=None, max_length=SLUG_MAX_LENGTH, field="slug"):
+    """Return a slug for ``value`` that no other ``model`` row uses in ``field``.
 
     Collisions get "-2", "-3", … appended; the base is cut so the result still fits.
     """
     base = slugify(value, max_length=max_length) or model._meta.model_name
     rows = model._default_manager.exclude(pk=exclude_pk)
     candidate, n = base, 1
-    while rows.filter(slug=candidate).exists():
+    while rows.filter(**{field: candidate}).exists():
         n += 1
         suffix = f"-{n}"
         candidate = slugify(base, max_length=max_length - len(suffix)) + suffix
@@ -239,6 +240,13 @@ class Section(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def name_for(self, language):
+        """The name to show in ``language`` (a BCP 47 tag): English for "en…" when there is
+        one, else the Hindi name."""
+        if (language or "").lower().split("-")[0] == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
 
 # Images -------------------------------------------------------------------------------
 
@@ -328,11 +336,24 @@ class Image(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.key:
-            self.key = unique_slug(Image, self.alt_text, exclude_pk=self.pk)
+            self.key = unique_slug(Image, self.alt_text, exclude_pk=self.pk, field="key")
+        # A new file is checked and stripped of its metadata before it reaches storage;
+        # renditions are made once the row is committed, outside the write transaction.
+        images.prepare_upload(self)
         super().save(*args, **kwargs)
+        transaction.on_commit(lambda: images.make_renditions(self))
 
     def natural_key(self):
         return (self.key,)
+
+    def in_published_story(self):
+        """Whether a published (or scheduled) story shows this image: as its lead image or,
+        by the key on a line of the body, as a figure. One query."""
+        return (
+            Article.objects.filter(status=Article.Status.PUBLISHED)
+            .filter(Q(lead_image=self) | Q(body__contains=self.key))
+            .exists()
+        )
 
 
 # People -------------------------------------------------------------------------------
@@ -343,14 +364,17 @@ class PersonQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
     def published(self):
-        """People a reader may see: featured in, or quoted by, a published article.
+        """People a reader may see: featured in, quoted by, or in the byline of a published
+        article.
 
-        Someone who so far appears only in drafts stays private, like the drafts.
+        Someone who so far appears only in drafts (or has written only drafts) stays
+        private, like the drafts.
         """
         live = Article.objects.published()
         return self.filter(
             Exists(live.filter(people=OuterRef("pk")))
             | Exists(Quote.objects.filter(speaker=OuterRef("pk"), article__in=live))
+            | Exists(ArticleAuthor.objects.filter(person=OuterRef("pk"), article__in=live))
         )
 
 
@@ -567,15 +591,85 @@ class ArticleQuerySet(models.QuerySet):
             | Exists(Quote.objects.filter(article=OuterRef("pk"), speaker=person))
         )
 
+    def with_byline(self):
+        """The byline (in byline order, with its people), the section and the lead image:
+        one query more."""
+        return self.select_related("section", "lead_image").prefetch_related(
+            models.Prefetch(
+                "byline",
+                queryset=ArticleAuthor.objects.select_related("person").order_by("position", "pk"),
+            )
+        )
+
     def for_listing(self):
         """Everything an article list shows, in a constant number of queries."""
-        return self.prefetch_related(
+        return self.with_byline().prefetch_related(
             models.Prefetch("people", queryset=Person.objects.order_by("name")), "tags"
         )
 
+    def related_to(self, article, limit=6):
+        """Up to ``limit`` of these articles that share people or tags with ``article``.
+
+        Ranked by the number of people both stories have in them (featured or quoted: a
+        speaker is as much "in" a story as a featured person), then by shared tags, then
+        newest first. Never ``article`` itself, nor its versions in other languages (linked
+        apart); stories sharing nothing are not related. Call it on ``published()``. One
+        query: the counts are subqueries, so the cost stays flat as the archive grows.
+        """
+        in_story = Person.objects.filter(
+            Q(articles=article.pk) | Q(quotes__article=article.pk)
+        ).values("pk")
+        # Counted per candidate (the outer OuterRef): people of ``article`` also in it.
+        shared_people = (
+            Person.objects.filter(pk__in=in_story)
+            .filter(
+                Exists(
+                    Article.people.through.objects.filter(
+                        article=OuterRef(OuterRef("pk")), person=OuterRef("pk")
+                    )
+                )
+                | Exists(
+                    Quote.objects.filter(article=OuterRef(OuterRef("pk")), speaker=OuterRef("pk"))
+                )
+            )
+            .order_by()
+            .annotate(count=models.Func(models.F("pk"), function="COUNT"))
+            .values("count")
+        )
+        shared_tags = (
+            ArticleTag.objects.filter(
+                content_object=OuterRef("pk"),
+                tag__in=ArticleTag.objects.filter(content_object=article.pk).values("tag"),
+            )
+            .order_by()
+            .annotate(count=models.Func(models.F("pk"), function="COUNT"))
+            .values("count")
+        )
+        original = article.translation_of_id or article.pk
+        return (
+            self.exclude(pk=article.pk)
+            .exclude(pk=original)
+            .exclude(translation_of=original)
+            .annotate(
+                shared_people=models.Subquery(shared_people, output_field=models.IntegerField()),
+                shared_tags=models.Subquery(shared_tags, output_field=models.IntegerField()),
+            )
+            .filter(Q(shared_people__gt=0) | Q(shared_tags__gt=0))
+            .order_by("-shared_people", "-shared_tags", "-published_at", "-pk")[:limit]
+        )
+
     def for_article_page(self):
-        """Everything the article page shows, in a constant number of queries."""
-        return self.prefetch_related(
+        """Everything the article page shows, in a constant number of queries.
+
+        Language versions: the original (``translation_of``, joined) and the public
+        translations of this story and of its original; ``Article.language_versions``
+        reads them.
+        """
+        public = Article.objects.published().order_by("language")
+        pages = self.with_byline().select_related("translation_of")
+        return pages.prefetch_related(
+            models.Prefetch("translations", queryset=public),
+            models.Prefetch("translation_of__translations", queryset=public),
             models.Prefetch("people", queryset=Person.objects.order_by("name")),
             models.Prefetch(
                 "quotes",
@@ -757,6 +851,45 @@ class Article(models.Model):
     def body_html(self):
         """The body as sanitised HTML (safe to output unescaped)."""
         return render_markdown(self.body)
+
+    def clean(self):
+        original = self.translation_of
+        if original is None:
+            return
+        if self.pk is not None and original.pk == self.pk:
+            message = _("A story cannot be a translation of itself.")
+        elif original.translation_of_id is not None:
+            message = _(
+                "“%(original)s” is itself a translation: choose the story it translates."
+            ) % {"original": original}
+        elif original.language.split("-")[0] == (self.language or "").split("-")[0]:
+            message = _("A translation must be in another language than the story it translates.")
+        elif self.pk is not None and self.translations.exists():
+            message = _("This story has translations of its own, so it cannot be a translation.")
+        else:
+            return
+        raise ValidationError({"translation_of": message})
+
+    @cached_property
+    def language_versions(self):
+        """Every public version of this story, in language order, this one included.
+
+        The original and its public translations; a draft or scheduled version never
+        appears. Reads only what ``for_article_page()`` loaded (no query); a story with no
+        public other version gives just ``[self]``.
+        """
+        original = self.translation_of if self.translation_of_id else self
+        versions = {self.pk: self}
+        if original.is_public:
+            versions.setdefault(original.pk, original)
+        for translation in original.translations.all():
+            versions.setdefault(translation.pk, translation)
+        return sorted(versions.values(), key=lambda version: (version.language, version.pk))
+
+    @property
+    def other_versions(self):
+        """``language_versions`` without this one."""
+        return [version for version in self.language_versions if version.pk != self.pk]
 
 
 # Quotes -------------------------------------------------------------------------------

@@ -154,7 +154,7 @@ class _Kind:
 
 
 def _articles():
-    return Article.objects.published().prefetch_related("people")
+    return Article.objects.published().with_byline().prefetch_related("people")
 
 
 def _people():

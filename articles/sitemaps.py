@@ -1,21 +1,22 @@
-"""sitemap.xml (articles, people, tags), the Google News sitemap and robots.txt.
+"""sitemap.xml (articles, people, tags, sections), the Google News sitemap and robots.txt.
 
 Only public things are listed: ``Article.objects.published()`` and what derives from it
-(``Person.objects.published()``, ``Tag.objects.published()``). Each sitemap section costs
-two queries (a count for pagination and the items), whatever the number of rows.
+(``Person.objects.published()``, ``Tag.objects.published()``, ``Section.objects.published()``).
+Each sitemap section costs two queries (a count for pagination and the items), whatever the
+number of rows; the articles' language versions (``xhtml:link`` alternates) one more.
 """
 
 import datetime
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from articles.models import Article, Person, Tag
+from articles.models import Article, Person, Section, Tag
 
 NEWS_SITEMAP_MAX_AGE = datetime.timedelta(days=2)
 NEWS_SITEMAP_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap.
@@ -36,11 +37,47 @@ def _newest(*moments):
 
 
 class ArticleSitemap(Sitemap):
+    """Public articles; one with a public translation lists every public language version
+    (itself included) as ``xhtml:link`` alternates, and its original as x-default.
+
+    Django's own ``alternates`` serve language-prefixed URLs only; ours are separate
+    stories, so the alternates are added here, in one query for the whole page.
+    """
+
     def items(self):
-        return Article.objects.published().only("slug", "updated_at", "published_at")
+        return Article.objects.published().only(
+            "slug", "updated_at", "published_at", "translation_of"
+        )
 
     def lastmod(self, article):
         return _newest(article.updated_at, article.published_at)
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        originals = {url["item"].translation_of_id or url["item"].pk for url in urls}
+        versions = {}
+        for version in (
+            Article.objects.published()
+            .filter(Q(pk__in=originals) | Q(translation_of__in=originals))
+            .only("slug", "language", "translation_of")
+            .order_by("language", "pk")
+        ):
+            versions.setdefault(version.translation_of_id or version.pk, []).append(version)
+        for url in urls:
+            article = url["item"]
+            group = versions.get(article.translation_of_id or article.pk, [])
+            if len(group) < 2:
+                continue
+            url["alternates"] = [
+                {"location": origin + version.get_absolute_url(), "lang_code": version.language}
+                for version in group
+            ] + [
+                {"location": origin + version.get_absolute_url(), "lang_code": "x-default"}
+                for version in group
+                if version.translation_of_id is None
+            ]
+        return urls
 
 
 class PersonSitemap(Sitemap):
@@ -82,7 +119,26 @@ class TagSitemap(Sitemap):
         return _newest(tag.latest_article, tag.latest_quote, tag.latest_person)
 
 
-SITEMAPS = {"articles": ArticleSitemap, "people": PersonSitemap, "tags": TagSitemap}
+class SectionSitemap(Sitemap):
+    """Section pages with a public story, dated by their newest change."""
+
+    def items(self):
+        return (
+            Section.objects.published()
+            .annotate(latest_article=_latest_public_article_update(section=OuterRef("pk")))
+            .order_by("position", "slug")
+        )
+
+    def lastmod(self, section):
+        return _newest(section.updated_at, section.latest_article)
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "people": PersonSitemap,
+    "tags": TagSitemap,
+    "sections": SectionSitemap,
+}
 
 
 @require_safe

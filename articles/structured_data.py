@@ -13,10 +13,16 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
+
+from articles import images
 
 __all__ = [
     "article_data",
+    "breadcrumb_data",
+    "image_data",
     "organization_data",
     "person_data",
     "profile_page_data",
@@ -60,8 +66,35 @@ def organization_data(request) -> dict:
     }
 
 
-def person_data(person, request) -> dict:
-    """A Person node: names in both scripts, role, profile URL and identifying links."""
+def image_data(image, request) -> list[dict]:
+    """ImageObjects of ``image``'s 16:9, 4:3 and 1:1 crops (Google's article-image rule),
+    each with its size, and caption, credit, copyright holder and licence where set."""
+    common = {}
+    if image.caption:
+        common["caption"] = image.caption
+    if image.credit:
+        common["creditText"] = image.credit
+    if image.copyright:
+        common["copyrightHolder"] = {"@type": "Organization", "name": image.copyright}
+    if image.licence_url:
+        common["license"] = image.licence_url
+    return [
+        {
+            "@type": "ImageObject",
+            "url": _absolute(request, crop.url),
+            "contentUrl": _absolute(request, crop.url),
+            "width": crop.width,
+            "height": crop.height,
+            "encodingFormat": crop.mime_type,
+            **common,
+        }
+        for crop in images.search_crops(image)
+    ]
+
+
+def person_data(person, request, *, with_image=False) -> dict:
+    """A Person node: names in both scripts, role, profile URL and identifying links, and
+    with ``with_image`` the portrait (``person.photo``: load it with the person)."""
     data = {
         "@type": "Person",
         "name": person.name,
@@ -74,15 +107,20 @@ def person_data(person, request) -> dict:
         data["description"] = person.description
     if person.sameas_urls:
         data["sameAs"] = person.sameas_urls
+    if with_image and person.photo_id:
+        data["image"] = image_data(person.photo, request)
     return data
 
 
 def article_data(article, request) -> dict:
     """NewsArticle for the article page.
 
+    ``author`` is one Person per name in the byline, in byline order (never "A and B" in
+    one name), or the newsroom for a story with no byline; the newsroom is the publisher.
     ``about`` is the people featured, ``mentions`` the speakers of its quotes who are not
     featured; corrections (newest first, as the page lists them) are CorrectionComments.
-    The newsroom is both author and publisher: articles carry no individual byline.
+    ``articleSection`` names the section in the story's language; the original and the
+    public translations are ``translationOfWork`` and ``workTranslation``.
     """
     url = _absolute(request, article.get_absolute_url())
     featured = list(article.people.all())
@@ -92,6 +130,7 @@ def article_data(article, request) -> dict:
         if quote.speaker_id not in featured_ids:
             mentioned.setdefault(quote.speaker_id, quote.speaker)
     organization = organization_data(request)
+    authors = [person_data(author.person, request) for author in article.byline.all()]
     data = {
         "@context": CONTEXT,
         "@type": "NewsArticle",
@@ -103,9 +142,19 @@ def article_data(article, request) -> dict:
         "dateModified": _moment(
             max(article.updated_at, article.published_at or article.updated_at)
         ),
-        "author": organization,
+        "author": authors or organization,
         "publisher": organization,
     }
+    if article.lead_image_id:
+        data["image"] = image_data(article.lead_image, request)
+    if article.section_id:
+        data["articleSection"] = article.section.name_for(article.language)
+    original = next((v for v in article.other_versions if v.pk == article.translation_of_id), None)
+    if original is not None:
+        data["translationOfWork"] = _version_data(original, request)
+    translations = [v for v in article.other_versions if v.translation_of_id == article.pk]
+    if translations:
+        data["workTranslation"] = [_version_data(v, request) for v in translations]
     if article.published_at:  # a draft (preview, share link) has no publication time yet
         data["datePublished"] = _moment(article.published_at)
     if article.summary:
@@ -131,6 +180,44 @@ def article_data(article, request) -> dict:
     return data
 
 
+def _version_data(article, request) -> dict:
+    """The short NewsArticle node of another language version of a story."""
+    url = _absolute(request, article.get_absolute_url())
+    return {
+        "@type": "NewsArticle",
+        "@id": url,
+        "url": url,
+        "headline": article.headline,
+        "inLanguage": article.language,
+    }
+
+
+def breadcrumb_data(article, request) -> dict:
+    """BreadcrumbList of the article page: home › section (when it has one) › story.
+
+    Names are in the interface language, as the visible breadcrumb shows them.
+    """
+    crumbs = [(gettext("Home"), reverse("articles:article-list"))]
+    if article.section_id:
+        crumbs.append(
+            (article.section.name_for(get_language()), article.section.get_absolute_url())
+        )
+    crumbs.append((article.headline, article.get_absolute_url()))
+    return {
+        "@context": CONTEXT,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": _absolute(request, path),
+            }
+            for position, (name, path) in enumerate(crumbs, start=1)
+        ],
+    }
+
+
 def profile_page_data(person, request) -> dict:
     """ProfilePage whose mainEntity is the person."""
     url = _absolute(request, person.get_absolute_url())
@@ -140,7 +227,7 @@ def profile_page_data(person, request) -> dict:
         "@id": url,
         "url": url,
         "dateModified": _moment(person.updated_at),
-        "mainEntity": person_data(person, request),
+        "mainEntity": person_data(person, request, with_image=True),
     }
 
 

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import collation, publishing, search
 from articles.linking import linked_body
-from articles.models import Article, Correction, Person, Quote, Tag
+from articles.models import Article, Correction, Person, Quote, Section, Tag
 
 
 class ArticleListView(ListView):
@@ -32,23 +32,40 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().for_article_page()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(linked_body=linked_body(self.object), **kwargs)
+        return super().get_context_data(
+            linked_body=linked_body(self.object),
+            related=Article.objects.published().related_to(self.object),
+            **kwargs,
+        )
 
 
 class PersonDetailView(DetailView):
-    """A profile: the person, then one entry per article they appear in (featured or quoted),
-    newest first, each with the person's quotes from it; paginated by article."""
+    """A profile: the person, the stories they wrote (their byline), then one entry per
+    article they appear in (featured or quoted), each with the person's quotes from it.
+    Both lists are newest first and paginated apart (``written`` and ``page``)."""
 
     template_name = "articles/person_detail.html"
     context_object_name = "person"
     articles_per_page = 20
 
     def get_queryset(self):
-        return Person.objects.published().prefetch_related("tags")
+        return Person.objects.published().select_related("photo").prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
         person = self.object
-        articles = Article.objects.published().featuring(person).order_by("-published_at", "-pk")
+        written = Paginator(
+            Article.objects.published()
+            .filter(byline__person=person)
+            .for_listing()
+            .order_by("-published_at", "-pk"),
+            self.articles_per_page,
+        ).get_page(self.request.GET.get("written"))
+        articles = (
+            Article.objects.published()
+            .featuring(person)
+            .with_byline()
+            .order_by("-published_at", "-pk")
+        )
         page = Paginator(articles, self.articles_per_page).get_page(self.request.GET.get("page"))
         quotes = (
             Quote.objects.published()
@@ -61,6 +78,7 @@ class PersonDetailView(DetailView):
             by_article.setdefault(quote.article_id, []).append(quote)
         entries = [(article, by_article.get(article.pk, [])) for article in page]
         return super().get_context_data(
+            written=written,
             entries=entries,
             page_obj=page,
             is_paginated=page.has_other_pages(),
@@ -112,6 +130,33 @@ class TagDetailView(DetailView):
             is_paginated=page.has_other_pages(),
             people=people[: self.related_limit],
             quotes=quotes[: self.related_limit],
+            **kwargs,
+        )
+
+
+class SectionDetailView(DetailView):
+    """A section's public stories, newest first, paginated; an empty section is a page too."""
+
+    template_name = "articles/section_detail.html"
+    context_object_name = "section"
+    articles_per_page = 20
+
+    def get_queryset(self):
+        return Section.objects.all()
+
+    def get_context_data(self, **kwargs):
+        articles = (
+            Article.objects.published()
+            .filter(section=self.object)
+            .for_listing()
+            .order_by("-published_at", "-pk")
+        )
+        page = Paginator(articles, self.articles_per_page).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            articles=page,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            current_section=self.object,
             **kwargs,
         )
 

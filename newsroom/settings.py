@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "simple_history",
+    "imagekit",
     "articles",
     "articles.history",
 ]
@@ -151,11 +152,27 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# No uploads yet; a real prefix keeps the test server's media handler off article URLs.
-MEDIA_URL = "media/"
-MEDIA_ROOT = BASE_DIR / "media"
+# Uploaded photographs and their renditions (articles/images.py) live in the default
+# storage. A real prefix keeps the test server's media handler off article URLs.
+MEDIA_URL = os.environ.get("MEDIA_URL") or "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+# The site serves MEDIA_ROOT itself (articles/media.py: JPEG, PNG and WebP only, nosniff)
+# whenever the files are on this machine; a deployment on object storage serves them there.
+SERVE_MEDIA = env_bool(
+    "SERVE_MEDIA",
+    STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage",
+)
+# Renditions are made when an image is saved (articles.images.make_renditions), never
+# while a page is rendered: the Optimistic strategy lets a page ask for a URL with no
+# existence check, no cache lookup and no generation.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+IMAGEKIT_CACHEFILE_DIR = "renditions"
+# Upload limits (articles/images.py): larger files are refused with a message.
+IMAGE_MAX_BYTES = 40 * 1024 * 1024
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# JSON fixtures read as Django reads them, with clearer errors (articles/serialization.py).
+SERIALIZATION_MODULES = {"json": "articles.serialization"}
 
 TAGGIT_CASE_INSENSITIVE = True
 

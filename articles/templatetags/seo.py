@@ -18,8 +18,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from articles import structured_data
-from articles.models import Article, Person, Quote, Tag
+from articles import images, structured_data
+from articles.models import Article, Person, Quote, Section, Tag
 
 register = template.Library()
 
@@ -41,6 +41,16 @@ def jsonld(context, obj):
         data = structured_data.quotation_data(obj, request)
     else:
         raise template.TemplateSyntaxError(f"jsonld: no structured data for {type(obj)!r}")
+    return _script(data)
+
+
+@register.simple_tag(takes_context=True)
+def jsonld_breadcrumbs(context, article):
+    """The BreadcrumbList (home › section › story) of an article page, as its own script."""
+    return _script(structured_data.breadcrumb_data(article, context["request"]))
+
+
+def _script(data):
     # mark_safe is sound here: to_script_json leaves no <, > or & in its output.
     return format_html(
         '<script type="application/ld+json">{}</script>',
@@ -74,12 +84,14 @@ def _meta_for(obj):
             "type": "article",
             "language": obj.language,
             "article": obj,
+            "image": obj.lead_image,
         }
     if isinstance(obj, Person):
         return {
             "title": obj.name,
             "description": obj.description or obj.bio,
             "type": "profile",
+            "image": obj.photo,
             "feed": (
                 "application/rss+xml",
                 gettext("%(name)s in the news (RSS)") % {"name": obj.name},
@@ -93,6 +105,18 @@ def _meta_for(obj):
             "type": "article",
             "language": obj.article.language,
         }
+    if isinstance(obj, Section):
+        name = obj.name_for(get_language())
+        return {
+            "title": name,
+            "description": obj.description,
+            "type": "website",
+            "feed": (
+                "application/rss+xml",
+                gettext("%(name)s (RSS)") % {"name": name},
+                reverse("articles:section-feed", kwargs={"slug": obj.slug}),
+            ),
+        }
     if isinstance(obj, Tag):
         return {
             "title": obj.name,
@@ -105,6 +129,20 @@ def _meta_for(obj):
             ),
         }
     return {"title": "", "description": "", "type": "website"}
+
+
+def _image_meta(image, request):
+    """og:image (the 16:9 crop, absolute) with its width, height, type and alt text."""
+    if image is None or not image.width:
+        return None
+    crop = images.og_image(image)
+    return {
+        "url": request.build_absolute_uri(crop.url),
+        "width": crop.width,
+        "height": crop.height,
+        "type": crop.mime_type,
+        "alt": image.alt_text,
+    }
 
 
 @register.inclusion_tag("articles/_meta.html", takes_context=True)
@@ -127,6 +165,21 @@ def page_meta(context, obj=None, title=""):
     feeds = _site_feeds()
     if "feed" in meta:
         feeds.insert(0, meta["feed"])
+    # hreflang alternates, this page included, when the story has a public translation;
+    # x-default is the original (the version for a reader of neither language).
+    alternates = []
+    if isinstance(obj, Article) and len(obj.language_versions) > 1:
+        versions = obj.language_versions
+        original = next((v for v in versions if not v.translation_of_id), versions[0])
+        alternates = [
+            {"hreflang": v.language, "href": request.build_absolute_uri(v.get_absolute_url())}
+            for v in versions
+        ] + [
+            {
+                "hreflang": "x-default",
+                "href": request.build_absolute_uri(original.get_absolute_url()),
+            }
+        ]
     return {
         "canonical": canonical,
         "site_name": settings.NEWSROOM_NAME,
@@ -135,6 +188,8 @@ def page_meta(context, obj=None, title=""):
         "og_type": meta["type"],
         "locale": og_locale(meta.get("language") or get_language()),
         "article": meta.get("article"),
+        "image": _image_meta(meta.get("image"), request),
+        "alternates": alternates,
         "feeds": [
             {"type": kind, "title": name, "href": request.build_absolute_uri(href)}
             for kind, name, href in feeds

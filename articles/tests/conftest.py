@@ -26,6 +26,15 @@ def collected_static(tmp_path_factory):
         yield root
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory):
+    """Uploaded files and their renditions go to a temporary directory, never the repo."""
+    root = tmp_path_factory.mktemp("media")
+    # override_settings so that the default storage drops its cached location.
+    with override_settings(MEDIA_ROOT=root):
+        yield root
+
+
 # Real browser --------------------------------------------------------------------------
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))

@@ -1,11 +1,15 @@
 """factory_boy factories for test data."""
 
 import datetime
+import io
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import ExifTags
+from PIL import Image as PILImage
 
-from articles.models import Article, Correction, Person, Quote, Source
+from articles.models import Article, Correction, Image, Person, Quote, Section, Source
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -23,6 +27,15 @@ class SourceFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"स्रोत {n}")
     kind = Source.Kind.PRESS_REPORT
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    name = factory.Sequence(lambda n: f"विभाग {n}")
+    name_en = factory.Sequence(lambda n: f"Section {n}")
+    position = factory.Sequence(lambda n: n)
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -50,6 +63,13 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.tags.set(extracted)
 
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        """``authors=[a, b]``: the byline, in that order."""
+        if create and extracted:
+            for position, person in enumerate(extracted):
+                self.byline.create(person=person, position=position)
+
 
 class QuoteFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -68,3 +88,41 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     text = "नाम की वर्तनी ठीक की गई।"
+
+
+def jpeg_bytes(width=2400, height=1600, *, gps=True, orientation=None, fmt="JPEG"):
+    """A real photograph-like file made by Pillow: a camera EXIF block with a GPS position
+    (28°36′50″N 77°12′30″E) unless ``gps`` is false, and an EXIF orientation if given."""
+    picture = PILImage.new("RGB", (width, height), (200, 120, 40))
+    # A darker left third, so crops and rotations can be told apart in the output.
+    picture.paste((40, 60, 160), (0, 0, width // 3, height))
+    exif = PILImage.Exif()
+    exif[ExifTags.Base.Make] = "TestCam"
+    if orientation:
+        exif[ExifTags.Base.Orientation] = orientation
+    if gps:
+        position = exif.get_ifd(ExifTags.IFD.GPSInfo)
+        position[ExifTags.GPS.GPSLatitudeRef] = "N"
+        position[ExifTags.GPS.GPSLatitude] = (28.0, 36.0, 50.0)
+        position[ExifTags.GPS.GPSLongitudeRef] = "E"
+        position[ExifTags.GPS.GPSLongitude] = (77.0, 12.0, 30.0)
+    buffer = io.BytesIO()
+    picture.save(buffer, fmt, exif=exif)
+    return buffer.getvalue()
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """An Image with a real 2400×1600 Pillow JPEG carrying GPS EXIF (stripped on save).
+
+    Tests write it under a temporary MEDIA_ROOT (the ``media_root`` fixture in conftest).
+    """
+
+    class Meta:
+        model = Image
+
+    key = factory.Sequence(lambda n: f"चित्र-{n}")
+    file = factory.LazyAttribute(lambda o: ContentFile(jpeg_bytes(), name=f"{o.key}.jpg"))
+    alt_text = factory.Sequence(lambda n: f"मंच पर बोलते हुए वक्ता {n}")
+    language = "hi"
+    caption = "दिल्ली में एक सभा।"
+    credit = "फ़ोटो: न्यूज़रूम"

@@ -10,9 +10,21 @@ accessibility) and the query-count tests render pages from it.
 import datetime
 import itertools
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from articles.models import Article, Correction, Person, Quote, Source, Tag
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Correction,
+    Image,
+    Person,
+    Quote,
+    Section,
+    Source,
+    Tag,
+)
+from articles.tests.factories import jpeg_bytes
 from articles.text import slugify
 
 DEVANAGARI_WORDS = [
@@ -67,10 +79,39 @@ def long_slug(suffix):
 _batches = itertools.count(1)
 
 
-def build_stress_newsroom(*, people=12, quotes=16, tags=10, corrections=6, sources=4):
+def stress_image(batch, n):
+    """A library image whose every text field is at its longest (a small real JPEG)."""
+    return Image.objects.create(
+        key=long_slug(f"-चित्र-{batch}-{n}"),
+        # Wider than 1,200 px, so every search-engine crop exists, yet cheap to resize.
+        file=ContentFile(jpeg_bytes(1400, 900), name=f"stress-{batch}-{n}.jpg"),
+        alt_text=fill(DEVANAGARI_WORDS, max_length(Image, "alt_text"), start=n),
+        caption=fill(DEVANAGARI_WORDS + LATIN_WORDS, 1000, start=n),
+        credit=fill(LATIN_WORDS, max_length(Image, "credit"), start=n),
+        copyright=fill(LATIN_WORDS, max_length(Image, "copyright"), start=n),
+        licence_url=long_url(Image, "licence_url"),
+        taken_on=datetime.date(2026, 2, 1 + n % 28),
+        focal_x=0.25,
+        focal_y=0.75,
+    )
+
+
+def set_byline(article, people):
+    """Give ``article`` the byline ``people``, in that order."""
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article=article, person=person, position=n) for n, person in enumerate(people)
+    )
+
+
+def build_stress_newsroom(
+    *, people=12, quotes=16, tags=10, corrections=6, sources=4, authors=5, portraits=3
+):
     """Create and return one published article carrying the given numbers of related rows.
 
-    A second, English, article features the same people and three of the tags.
+    It has a byline of ``authors`` staff writers (who are also featured), a lead image and
+    a section whose names are at their longest; ``portraits`` of the people have a photo.
+    A second, English, article is its translation: it features the same people and three
+    of the tags, in the same section, with the same byline.
 
     Every person has a Devanagari name, a Latin name, aliases in both scripts, a role, a
     bio and all three identifying links, each at its longest; every quote is in the body
@@ -94,6 +135,20 @@ def build_stress_newsroom(*, people=12, quotes=16, tags=10, corrections=6, sourc
             wikidata_id="Q" + "9" * (max_length(Person, "wikidata_id") - 1),
         )
         persons.append(person)
+    for n, person in enumerate(persons[:portraits]):
+        person.photo = stress_image(batch, 100 + n)
+        person.save(update_fields=["photo"])
+    writers = persons[:authors]
+    Person.objects.filter(pk__in=[p.pk for p in writers]).update(
+        newsroom_role=Person.NewsroomRole.STAFF
+    )
+    section = Section.objects.create(
+        name=fill(DEVANAGARI_WORDS, max_length(Section, "name") - 4) + f" {batch:03d}",
+        name_en=fill(LATIN_WORDS, max_length(Section, "name_en") - 4) + f" {batch:03d}",
+        slug=long_slug(f"-सेक्शन-{batch}"),
+        description=fill(DEVANAGARI_WORDS, 1000),
+        position=batch,
+    )
     source_rows = []
     for n in range(sources):
         source_rows.append(
@@ -129,7 +184,10 @@ def build_stress_newsroom(*, people=12, quotes=16, tags=10, corrections=6, sourc
         language="hi",
         status=Article.Status.PUBLISHED,
         published_at=now - datetime.timedelta(hours=3),
+        section=section,
+        lead_image=stress_image(batch, 0),
     )
+    set_byline(article, writers)
     article.people.set(persons)
     article.sources.set(source_rows)
     tag_names = [
@@ -162,7 +220,10 @@ def build_stress_newsroom(*, people=12, quotes=16, tags=10, corrections=6, sourc
         language="en",
         status=Article.Status.PUBLISHED,
         published_at=now - datetime.timedelta(hours=4),
+        section=section,
+        translation_of=article,
     )
+    set_byline(english, writers)
     english.people.set(persons)
     english.tags.set(tag_names[:3])
     for n in range(corrections):

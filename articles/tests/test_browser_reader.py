@@ -4,6 +4,7 @@ Home, the article, a person linked inside the body, their profile, one of their 
 the quote's source, then a Hindi search. Screenshots go to artifacts/screenshots/.
 """
 
+import json
 import re
 
 import pytest
@@ -48,8 +49,9 @@ def test_reader_journey_from_home_to_a_quotes_source_and_a_hindi_search(page, sc
     page.locator("article.card h2 a").first.click()
     expect(page.locator("h1")).to_contain_text("मूल्य हार रहे")
     # The structured data a search engine reads is really in the page, and parses.
-    jsonld = page.locator('script[type="application/ld+json"]').text_content()
-    assert '"NewsArticle"' in jsonld
+    blocks = page.locator('script[type="application/ld+json"]').all_text_contents()
+    types = [json.loads(block)["@type"] for block in blocks]
+    assert types == ["NewsArticle", "BreadcrumbList"]
     screenshot("reader-2-article")
 
     # The person as the body mentions them: the link the linker put into the story text.

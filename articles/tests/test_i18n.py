@@ -15,10 +15,11 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.models import Article, Person, Quote, Tag
+from articles.models import Article, ArticleAuthor, Person, Quote, Section, Tag
 from articles.tests.factories import (
     ArticleFactory,
     CorrectionFactory,
+    ImageFactory,
     PersonFactory,
     QuoteFactory,
 )
@@ -235,13 +236,18 @@ def every_page(client):
     """The URL of every public page type, from the seed plus a generated corner case."""
     call_command("loaddata", "seed", verbosity=0)
     person = PersonFactory(name='<style>x</style> "style=" नाम', name_latin="onload=x")
+    section = Section.objects.create(name='<style>x</style> "style=" खंड', name_en="onclick=x")
+    photo = ImageFactory(alt_text='<script>x()</script> style="a"', caption="<style>p{}</style>")
     article = ArticleFactory(
+        section=section,
+        lead_image=photo,
         headline='<script>alert(1)</script> style="color:red"',
         body='<div style="x">मृणांक</div> <script>bad()</script>',
         people=[person],
         tags=["शैली"],
     )
     QuoteFactory(article=article, speaker=person, text='<b style="x">बयान</b>')
+    ArticleAuthor.objects.create(article=article, person=person, position=1)
     CorrectionFactory(article=article, text="<style>p{}</style>")
     seed = Article.objects.get(slug__startswith="मूल्य")
     return [
@@ -250,6 +256,7 @@ def every_page(client):
         seed.get_absolute_url(),
         article.get_absolute_url(),
         reverse("articles:person-list"),
+        *(s.get_absolute_url() for s in Section.objects.all()),
         *(p.get_absolute_url() for p in Person.objects.published()),
         *(t.get_absolute_url() for t in Tag.objects.published()),
         *(q.get_absolute_url() for q in Quote.objects.published()),

@@ -208,3 +208,122 @@ def test_natural_keys_round_trip():
     ]:
         model = type(link)
         assert model._default_manager.get_by_natural_key(*link.natural_key()) == link
+
+
+# Linked translations and related stories (issue 8) ---------------------------------------
+
+
+def translation_error(article):
+    with pytest.raises(ValidationError) as caught:
+        article.full_clean()
+    return caught.value.message_dict["translation_of"]
+
+
+def test_a_translation_in_another_language_is_valid():
+    original = ArticleFactory(language="hi")
+    english = ArticleFactory(language="en-IN", translation_of=original)
+    english.full_clean()
+    assert list(original.translations.all()) == [english]
+
+
+def test_a_story_cannot_translate_itself():
+    article = ArticleFactory(language="hi")
+    article.translation_of = article
+    assert translation_error(article) == ["कोई ख़बर अपना ही अनुवाद नहीं हो सकती।"]
+    # The database agrees, whatever skips validation.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(translation_of=article)
+
+
+def test_a_translation_must_change_language():
+    original = ArticleFactory(language="hi")
+    copy = ArticleFactory.build(language="hi-IN", translation_of=original)
+    assert translation_error(copy) == ["अनुवाद मूल ख़बर से अलग भाषा में होना चाहिए।"]
+
+
+def test_translations_do_not_chain():
+    original = ArticleFactory(language="hi")
+    english = ArticleFactory(language="en", translation_of=original)
+    urdu = ArticleFactory.build(language="ur", translation_of=english)
+    (message,) = translation_error(urdu)
+    assert message == f"“{english.headline}” ख़ुद एक अनुवाद है: वह ख़बर चुनें जिसका यह अनुवाद है।"
+    # Nor can a story that has translations become one.
+    other = ArticleFactory(language="en")
+    original.translation_of = other
+    assert translation_error(original) == [
+        "इस ख़बर के अपने अनुवाद हैं, इसलिए यह किसी का अनुवाद नहीं हो सकती।"
+    ]
+
+
+def test_one_translation_per_language():
+    original = ArticleFactory(language="hi")
+    ArticleFactory(language="en", translation_of=original)
+    second = ArticleFactory.build(language="en", translation_of=original)
+    with pytest.raises(ValidationError) as caught:
+        second.full_clean()
+    assert "__all__" in caught.value.message_dict
+
+
+def test_language_versions_are_public_only():
+    original = ArticleFactory(language="hi")
+    english = ArticleFactory(language="en", translation_of=original)
+    ArticleFactory(language="ur", translation_of=original, draft=True)
+    page = Article.objects.for_article_page().get(pk=original.pk)
+    assert page.language_versions == [english, original]
+    assert page.other_versions == [english]
+    page = Article.objects.for_article_page().get(pk=english.pk)
+    assert page.other_versions == [original]
+
+
+def related(article, **kwargs):
+    return list(Article.objects.published().related_to(article, **kwargs))
+
+
+def test_related_stories_rank_by_shared_people_then_tags_then_recency():
+    a, b, c = PersonFactory.create_batch(3)
+    article = ArticleFactory(people=[a, b], tags=["क", "ख"])
+    QuoteFactory(article=article, speaker=c)  # a quoted speaker counts as a shared person
+    hour = datetime.timedelta(hours=1)
+    now = timezone.now()
+    three = ArticleFactory(people=[a], published_at=now - 9 * hour)
+    QuoteFactory(article=three, speaker=b, position=10)
+    QuoteFactory(article=three, speaker=c, position=11)
+    QuoteFactory(article=three, speaker=c, position=12)  # the same person twice counts once
+    two_people = ArticleFactory(people=[a, b], published_at=now - 8 * hour)
+    one_person_two_tags = ArticleFactory(people=[b], tags=["क", "ख"], published_at=now - 7 * hour)
+    one_person_old = ArticleFactory(people=[c], published_at=now - 6 * hour)
+    one_person_new = ArticleFactory(people=[a], published_at=now - 2 * hour)
+    tags_only = ArticleFactory(tags=["ख"], published_at=now - hour)
+    ArticleFactory(people=[PersonFactory()], tags=["ग"])  # shares nothing
+    assert related(article) == [
+        three,
+        two_people,
+        one_person_two_tags,
+        one_person_new,
+        one_person_old,
+        tags_only,
+    ]
+    assert related(article, limit=2) == [three, two_people]
+
+
+def test_related_stories_are_never_itself_a_draft_a_scheduled_story_or_a_version():
+    person = PersonFactory()
+    article = ArticleFactory(people=[person], language="hi")
+    ArticleFactory(people=[person], draft=True)
+    ArticleFactory(people=[person], published_at=timezone.now() + datetime.timedelta(hours=1))
+    english = ArticleFactory(people=[person], language="en", translation_of=article)
+    public = ArticleFactory(people=[person])
+    assert related(article) == [public]
+    assert related(english) == [public]
+
+
+def test_related_stories_cost_one_query_however_many(django_assert_num_queries):
+    people = PersonFactory.create_batch(3)
+    article = ArticleFactory(people=people, tags=["क"])
+    ArticleFactory(people=people[:1])
+    with django_assert_num_queries(1):
+        assert len(related(article)) == 1
+    for _ in range(10):
+        ArticleFactory(people=people, tags=["क", "ख"])
+    with django_assert_num_queries(1):
+        assert len(related(article)) == 6

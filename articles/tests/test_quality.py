@@ -66,6 +66,7 @@ PAGE_TYPES = {
     "article-detail": (lambda n: n.article.get_absolute_url(), 200),
     "person-list": (lambda n: _url("person-list"), 200),
     "person-detail": (lambda n: n.person.get_absolute_url(), 200),
+    "section-detail": (lambda n: n.article.section.get_absolute_url(), 200),
     "tag-detail": (lambda n: _url("tag-detail", slug=n.tag.slug), 200),
     "quote-detail": (lambda n: _url("quote-detail", pk=n.quote.pk), 200),
     "correction-list": (lambda n: _url("correction-list"), 200),

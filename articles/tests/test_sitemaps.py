@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article, Person, Tag
 from articles.sitemaps import NEWS_SITEMAP_LIMIT
-from articles.tests.factories import ArticleFactory, PersonFactory, QuoteFactory
+from articles.tests.factories import ArticleFactory, PersonFactory, QuoteFactory, SectionFactory
 from articles.tests.stress import build_stress_newsroom
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def news_entries(client):
     return entries
 
 
-def test_sitemap_lists_the_seeds_article_people_and_tags(client):
+def test_sitemap_lists_the_seeds_article_people_tags_and_section(client):
     call_command("loaddata", "seed", verbosity=0)
     entries = sitemap_entries(client)
     article = Article.objects.get()
@@ -70,6 +70,8 @@ def test_sitemap_lists_the_seeds_article_people_and_tags(client):
     expected |= {
         absolute(reverse("articles:tag-detail", kwargs={"slug": t.slug})) for t in Tag.objects.all()
     }
+    # The story's section only: the seed's other sections have no public story yet.
+    expected.add(absolute(article.section.get_absolute_url()))
     assert set(entries) == expected
     assert entries[absolute(article.get_absolute_url())] == "2026-02-10"
 
@@ -114,12 +116,17 @@ def test_person_quoted_in_a_public_article_is_listed(client):
 
 def test_sitemap_query_count_does_not_grow(client, django_assert_num_queries):
     build_stress_newsroom(people=2, quotes=2, tags=2, corrections=1)
-    # Per section (articles, people, tags): a count for pagination, then the items.
-    with django_assert_num_queries(6):
+    # Per section (articles, people, tags, sections): a count for pagination, then the
+    # items; and the articles' language versions.
+    with django_assert_num_queries(9):
         first = sitemap_entries(client)
     build_stress_newsroom(people=8, quotes=10, tags=6, corrections=4)
-    ArticleFactory.create_batch(5, people=PersonFactory.create_batch(3), tags=["एक", "दो"])
-    with django_assert_num_queries(6):
+    section = SectionFactory()
+    for article in ArticleFactory.create_batch(
+        5, people=PersonFactory.create_batch(3), tags=["एक", "दो"], section=section
+    ):
+        ArticleFactory(language="en", translation_of=article, section=SectionFactory())
+    with django_assert_num_queries(9):
         second = sitemap_entries(client)
     assert len(second) > len(first)
 
@@ -183,3 +190,67 @@ def test_robots_txt_allows_all_but_the_admin_and_names_the_sitemaps(client):
 def test_robots_txt_uses_the_requests_host_and_scheme(client):
     response = client.get("/robots.txt", secure=True, headers={"host": "localhost"})
     assert "Sitemap: https://localhost/sitemap.xml" in response.content.decode().splitlines()
+
+
+# Sections and translations (issue 8) -----------------------------------------------------
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def sitemap_alternates(client):
+    """{loc: [(hreflang, href), …]} for every URL of sitemap.xml (parsed as namespaced XML)."""
+    root = ET.fromstring(client.get(reverse("articles:sitemap")).content)
+    return {
+        url.findtext(f"{SM}loc"): [
+            (link.get("hreflang"), link.get("href"))
+            for link in url.findall(f"{XHTML}link")
+            if link.get("rel") == "alternate"
+        ]
+        for url in root.findall(f"{SM}url")
+    }
+
+
+def test_sections_with_public_stories_are_listed(client):
+    listed = SectionFactory()
+    story = ArticleFactory(section=listed)
+    drafts_only, empty = SectionFactory(), SectionFactory()
+    ArticleFactory(section=drafts_only, draft=True)
+    entries = sitemap_entries(client)
+    assert entries[absolute(listed.get_absolute_url())] == str(
+        timezone.localtime(max(story.updated_at, listed.updated_at)).date()
+    )
+    assert absolute(drafts_only.get_absolute_url()) not in entries
+    assert absolute(empty.get_absolute_url()) not in entries
+
+
+def test_translations_carry_xhtml_alternates_both_ways(client):
+    original = ArticleFactory(language="hi")
+    english = ArticleFactory(language="en", translation_of=original)
+    ArticleFactory(language="ur", translation_of=original, draft=True)
+    alone = ArticleFactory()
+    alternates = sitemap_alternates(client)
+    expected = [
+        ("en", absolute(english.get_absolute_url())),
+        ("hi", absolute(original.get_absolute_url())),
+        ("x-default", absolute(original.get_absolute_url())),
+    ]
+    assert alternates[absolute(original.get_absolute_url())] == expected
+    assert alternates[absolute(english.get_absolute_url())] == expected
+    assert alternates[absolute(alone.get_absolute_url())] == []
+
+
+def test_a_draft_original_is_no_alternate_of_its_translation(client):
+    hidden = ArticleFactory(language="hi", draft=True)
+    public = ArticleFactory(language="en", translation_of=hidden)
+    alternates = sitemap_alternates(client)
+    assert alternates[absolute(public.get_absolute_url())] == []
+    assert absolute(hidden.get_absolute_url()) not in alternates
+
+
+def test_news_sitemap_is_unchanged_by_sections_and_translations(client):
+    original = ArticleFactory(section=SectionFactory())
+    ArticleFactory(language="en", translation_of=original)
+    entries = news_entries(client)
+    assert sorted(entry["language"] for entry in entries) == ["en", "hi"]
+    body = client.get(reverse("articles:news-sitemap")).content
+    assert b"xhtml" not in body

@@ -16,6 +16,7 @@ from articles.tests.factories import (
     CorrectionFactory,
     PersonFactory,
     QuoteFactory,
+    SectionFactory,
     SourceFactory,
 )
 
@@ -62,9 +63,20 @@ def parse_head(response):
 
 
 def only_jsonld(response):
-    parser = parse_head(response)
-    assert len(parser.jsonld) == 1, parser.jsonld
-    return json.loads(parser.jsonld[0])
+    """The page's one main JSON-LD block (an article page also has its BreadcrumbList)."""
+    blocks = [json.loads(block) for block in parse_head(response).jsonld]
+    main = [block for block in blocks if block["@type"] != "BreadcrumbList"]
+    assert len(main) == 1, blocks
+    return main[0]
+
+
+def breadcrumbs_jsonld(response):
+    (crumbs,) = [
+        block
+        for block in map(json.loads, parse_head(response).jsonld)
+        if block["@type"] == "BreadcrumbList"
+    ]
+    return crumbs
 
 
 @pytest.fixture
@@ -134,8 +146,9 @@ def test_hostile_editor_text_cannot_end_the_json_ld_block(client):
     CorrectionFactory(article=article, text=HOSTILE)
     response = client.get(article.get_absolute_url())
     parser = parse_head(response)
-    # Exactly one script element: the JSON-LD. An injected </script><script> would add one.
-    assert parser.scripts == 1
+    # Exactly two script elements: the JSON-LD blocks. An injected </script><script> would
+    # add one.
+    assert parser.scripts == 2
     data = json.loads(parser.jsonld[0])
     assert data["headline"] == HOSTILE
     assert data["description"] == HOSTILE
@@ -276,7 +289,7 @@ def test_hostile_text_in_meta_tags_is_escaped(client):
     article = ArticleFactory(headline=hostile, summary=hostile, tags=[hostile[:30]])
     response = client.get(article.get_absolute_url())
     head = parse_head(response)
-    assert head.scripts == 1  # the JSON-LD only
+    assert head.scripts == 2  # the JSON-LD only: NewsArticle and BreadcrumbList
     assert head.meta["og:title"] == [hostile]
     assert head.meta["twitter:description"] == [hostile]
     assert head.meta["article:tag"] == [hostile[:30]]
@@ -304,3 +317,95 @@ def test_a_draft_has_no_publication_date_in_its_structured_data(rf):
     )
     assert "article:published_time" not in html
     assert "article:modified_time" in html
+
+
+# Bylines, sections, breadcrumbs, translations (issue 8) ----------------------------------
+
+
+def test_author_is_one_person_per_byline_name_in_order(client):
+    first = PersonFactory(name="रीना दास", wikidata_id="Q7")
+    second = PersonFactory(name="Amit Roy")
+    article = ArticleFactory(authors=[first, second])
+    data = only_jsonld(client.get(article.get_absolute_url()))
+    assert [author["name"] for author in data["author"]] == ["रीना दास", "Amit Roy"]
+    assert data["author"][0] == {
+        "@type": "Person",
+        "name": "रीना दास",
+        "url": f"http://testserver{first.get_absolute_url()}",
+        "alternateName": [first.name_latin],
+        "description": first.description,
+        "sameAs": ["https://www.wikidata.org/wiki/Q7"],
+    }
+    assert all(author["@type"] == "Person" and author["url"] for author in data["author"])
+    assert data["publisher"]["@type"] == "NewsMediaOrganization"
+
+
+def test_story_without_byline_keeps_the_newsroom_as_author(client, seed):
+    data = only_jsonld(client.get(seed.get_absolute_url()))
+    assert data["author"] == data["publisher"]
+
+
+def test_article_section_is_named_in_the_storys_language(client, settings):
+    section = SectionFactory(name="टेक", name_en="Tech")
+    hindi = ArticleFactory(section=section, language="hi")
+    english = ArticleFactory(section=section, language="en-IN", headline="Tech story")
+    assert only_jsonld(client.get(hindi.get_absolute_url()))["articleSection"] == "टेक"
+    # Whatever the interface language: the story's own.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert only_jsonld(client.get(hindi.get_absolute_url()))["articleSection"] == "टेक"
+    assert only_jsonld(client.get(english.get_absolute_url()))["articleSection"] == "Tech"
+    assert "articleSection" not in only_jsonld(client.get(ArticleFactory().get_absolute_url()))
+
+
+def test_breadcrumb_list_is_home_section_story(client):
+    section = SectionFactory(name="टेक")
+    article = ArticleFactory(section=section, headline="एआई")
+    crumbs = breadcrumbs_jsonld(client.get(article.get_absolute_url()))
+    assert crumbs["@context"] == "https://schema.org"
+    assert crumbs["itemListElement"] == [
+        {"@type": "ListItem", "position": 1, "name": "मुखपृष्ठ", "item": "http://testserver/"},
+        {
+            "@type": "ListItem",
+            "position": 2,
+            "name": "टेक",
+            "item": f"http://testserver{section.get_absolute_url()}",
+        },
+        {
+            "@type": "ListItem",
+            "position": 3,
+            "name": "एआई",
+            "item": f"http://testserver{article.get_absolute_url()}",
+        },
+    ]
+    plain = ArticleFactory()
+    crumbs = breadcrumbs_jsonld(client.get(plain.get_absolute_url()))
+    assert [crumb["position"] for crumb in crumbs["itemListElement"]] == [1, 2]
+
+
+def test_translations_point_at_each_other(client):
+    original = ArticleFactory(language="hi", headline="मूल")
+    english = ArticleFactory(language="en", headline="Original", translation_of=original)
+    ArticleFactory(language="ur", translation_of=original, draft=True)  # never named
+    data = only_jsonld(client.get(original.get_absolute_url()))
+    english_url = f"http://testserver{english.get_absolute_url()}"
+    assert data["workTranslation"] == [
+        {
+            "@type": "NewsArticle",
+            "@id": english_url,
+            "url": english_url,
+            "headline": "Original",
+            "inLanguage": "en",
+        }
+    ]
+    assert "translationOfWork" not in data
+    data = only_jsonld(client.get(english.get_absolute_url()))
+    assert data["translationOfWork"]["url"] == f"http://testserver{original.get_absolute_url()}"
+    assert data["translationOfWork"]["inLanguage"] == "hi"
+    assert "workTranslation" not in data
+
+
+def test_a_draft_original_is_not_named_by_its_translation(client):
+    original = ArticleFactory(language="hi", draft=True)
+    english = ArticleFactory(language="en", translation_of=original)
+    data = only_jsonld(client.get(english.get_absolute_url()))
+    assert "translationOfWork" not in data

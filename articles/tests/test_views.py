@@ -15,6 +15,7 @@ from articles.tests.factories import (
     CorrectionFactory,
     PersonFactory,
     QuoteFactory,
+    SectionFactory,
     SourceFactory,
 )
 
@@ -42,11 +43,14 @@ def test_home_lists_published_articles_newest_first(client):
 
 def test_home_query_count_does_not_grow_with_articles(client, django_assert_num_queries):
     people = PersonFactory.create_batch(3)
-    ArticleFactory.create_batch(2, people=people, tags=["एक", "दो"])
-    with django_assert_num_queries(4):
+    section = SectionFactory()
+    ArticleFactory.create_batch(2, people=people, tags=["एक", "दो"], authors=people[:1])
+    # Navigation sections, count, articles (with section), people, tags, bylines.
+    with django_assert_num_queries(6):
         client.get(reverse("articles:article-list"))
-    ArticleFactory.create_batch(5, people=people, tags=["तीन"])
-    with django_assert_num_queries(4):
+    SectionFactory.create_batch(3)
+    ArticleFactory.create_batch(5, people=people, tags=["तीन"], authors=people, section=section)
+    with django_assert_num_queries(6):
         client.get(reverse("articles:article-list"))
 
 
@@ -83,17 +87,43 @@ def test_every_person_link_on_the_seed_article_works(client, seed):
 
 def test_article_page_query_count_is_constant(client, django_assert_num_queries):
     article = ArticleFactory(people=PersonFactory.create_batch(2), tags=["क"])
+    article.byline.create(person=PersonFactory(), position=0)
     QuoteFactory(article=article)
     CorrectionFactory(article=article)
-    with django_assert_num_queries(6):
+    ArticleFactory(tags=["क"])  # one related story
+    # Article (with section and original), people, quotes, corrections, sources, tags,
+    # byline, translations, related stories, navigation sections.
+    with django_assert_num_queries(10):
         client.get(article.get_absolute_url())
     article.people.add(*PersonFactory.create_batch(5))
     article.tags.add("ख", "ग", "घ")
+    for position, person in enumerate(PersonFactory.create_batch(4), start=1):
+        article.byline.create(person=person, position=position)
+    article.section = SectionFactory()
+    article.save()
+    ArticleFactory(translation_of=article, language="en")
+    ArticleFactory.create_batch(7, tags=["ख"], people=article.people.all()[:2])
     for _ in range(4):
         QuoteFactory(article=article)
         CorrectionFactory(article=article, published_at=timezone.now() - datetime.timedelta(_))
-    with django_assert_num_queries(6):
-        client.get(article.get_absolute_url())
+    with django_assert_num_queries(10):
+        response = client.get(article.get_absolute_url())
+    assert len(response.context["related"]) == 6 and article.byline.count() == 5
+
+
+def test_translation_page_query_count_is_constant(client, django_assert_num_queries):
+    original = ArticleFactory(language="hi")
+    english = ArticleFactory(language="en", translation_of=original)
+    # As the article page, plus the original's other public translations.
+    with django_assert_num_queries(11):
+        client.get(english.get_absolute_url())
+    ArticleFactory(language="ur", translation_of=original)
+    english.people.add(*PersonFactory.create_batch(3))
+    for position, person in enumerate(PersonFactory.create_batch(3)):
+        english.byline.create(person=person, position=position)
+    with django_assert_num_queries(11):
+        html = client.get(english.get_absolute_url()).content.decode()
+    assert 'hreflang="ur"' in html
 
 
 @pytest.mark.parametrize(
@@ -130,14 +160,29 @@ def test_person_known_only_from_drafts_answers_404(client):
 def test_person_page_query_count_is_constant(client, django_assert_num_queries):
     person = PersonFactory()
     QuoteFactory(speaker=person, article=ArticleFactory(people=[person]))
-    # Person, their tags, the article count, a page of articles, those articles' quotes.
-    with django_assert_num_queries(5):
+    # Navigation sections, person, their tags, the count of stories they wrote (none, so no
+    # page of them), the article count, a page of articles, their bylines, their quotes.
+    with django_assert_num_queries(8):
         client.get(person.get_absolute_url())
     for _ in range(4):
         QuoteFactory(speaker=person, article=ArticleFactory(people=[person]))
     person.tags.add("क", "ख")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         client.get(person.get_absolute_url())
+
+
+def test_writer_page_query_count_is_constant(client, django_assert_num_queries):
+    writer = PersonFactory(newsroom_role=Person.NewsroomRole.STAFF)
+    ArticleFactory(authors=[writer])
+    QuoteFactory(speaker=writer, article=ArticleFactory(people=[writer]))
+    # As above, plus the page of stories written with their bylines, people and tags.
+    with django_assert_num_queries(12):
+        client.get(writer.get_absolute_url())
+    for _ in range(4):
+        ArticleFactory(authors=[*PersonFactory.create_batch(3), writer], tags=["क"])
+        QuoteFactory(speaker=writer, article=ArticleFactory(people=[writer], authors=[writer]))
+    with django_assert_num_queries(12):
+        client.get(writer.get_absolute_url())
 
 
 def test_editor_text_is_escaped(client):
@@ -323,3 +368,208 @@ def test_every_page_query_count_is_constant(client, django_assert_num_queries, p
     quote.tags.add(*[f"टैग{i}" for i in range(6)])
     with django_assert_num_queries(len(before)):
         assert client.get(url).status_code == 200
+
+
+# Bylines, sections, related stories, translations (issue 8) ------------------------------
+
+
+def test_byline_in_order_on_the_story_page_and_every_card(client):
+    first = PersonFactory(name="रीना <b>दास</b>", name_latin="")
+    second, third = PersonFactory(name="Amit Roy"), PersonFactory(name="सीमा")
+    tag, section = "बायलाइन", SectionFactory()
+    article = ArticleFactory(authors=[first, second, third], tags=[tag], section=section)
+    QuoteFactory(article=article, speaker=first)  # so the first author has a profile entry
+    byline = (
+        f'<p class="byline">लेखक: <a href="{first.get_absolute_url()}">रीना &lt;b&gt;दास&lt;/b&gt;'
+        f'</a>, <a href="{second.get_absolute_url()}"><span lang="en">Amit Roy</span></a> और '
+        f'<a href="{third.get_absolute_url()}">सीमा</a></p>'
+    )
+    pages = [
+        article.get_absolute_url(),
+        reverse("articles:article-list"),
+        reverse("articles:tag-detail", kwargs={"slug": article.tags.get().slug}),
+        section.get_absolute_url(),
+        reverse("articles:search") + "?q=ख़बर",
+        first.get_absolute_url(),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert byline in html, url
+        assert "<b>दास" not in html
+
+
+def test_a_story_without_authors_has_no_byline(client, seed):
+    html = client.get(seed.get_absolute_url()).content.decode()
+    assert 'class="byline"' not in html
+    assert 'class="byline"' not in client.get(reverse("articles:article-list")).content.decode()
+
+
+def test_section_page_lists_its_public_stories_newest_first(client):
+    section = SectionFactory(name="टेक", name_en="Tech", description="तकनीक की ख़बरें")
+    old = ArticleFactory(section=section, published_at=timezone.now() - datetime.timedelta(2))
+    new = ArticleFactory(section=section)
+    ArticleFactory(section=section, draft=True, headline="मसौदा टेक")
+    ArticleFactory(section=section, published_at=timezone.now() + datetime.timedelta(1))
+    ArticleFactory(section=SectionFactory())  # another section's
+    response = client.get(section.get_absolute_url())
+    assert response.status_code == 200
+    assert list(response.context["articles"]) == [new, old]
+    html = response.content.decode()
+    assert "<h1>टेक</h1>" in html and "तकनीक की ख़बरें" in html and "मसौदा टेक" not in html
+    assert 'href="{}"'.format(reverse("articles:section-feed", kwargs={"slug": section.slug})) in (
+        html.replace("http://testserver", "")
+    )
+
+
+def test_section_page_is_paginated(client):
+    section = SectionFactory()
+    for hours in range(21):
+        ArticleFactory(
+            section=section, published_at=timezone.now() - datetime.timedelta(hours=hours + 1)
+        )
+    first = client.get(section.get_absolute_url())
+    assert len(first.context["articles"]) == 20 and 'rel="next" href="?page=2"' in (
+        first.content.decode()
+    )
+    assert len(client.get(section.get_absolute_url(), {"page": 2}).context["articles"]) == 1
+
+
+def test_empty_section_says_so_and_unknown_section_is_404(client):
+    section = SectionFactory()
+    ArticleFactory(section=section, draft=True)
+    response = client.get(section.get_absolute_url())
+    assert response.status_code == 200
+    assert "इस विभाग में अभी कोई ख़बर नहीं है।" in response.content.decode()
+    missing = reverse("articles:section-detail", kwargs={"slug": "कहीं-नहीं"})
+    assert client.get(missing).status_code == 404
+
+
+def test_navigation_lists_sections_in_order_in_the_interface_language(client, settings):
+    SectionFactory(name="दुनिया", name_en="World", position=2)
+    desh = SectionFactory(name="देश", name_en="India", position=1)
+    SectionFactory(name="बिज़नेस", name_en="", position=3)
+    html = client.get(desh.get_absolute_url()).content.decode()
+    nav = html[html.index('class="section-nav"') : html.index("</nav>", html.index("section-nav"))]
+    assert nav.index("देश") < nav.index("दुनिया") < nav.index("बिज़नेस")
+    assert f'href="{desh.get_absolute_url()}" aria-current="page">देश' in nav
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("articles:article-list")).content.decode()
+    nav = html[html.index('class="section-nav"') : html.index("</nav>", html.index("section-nav"))]
+    # English names; a section without one keeps its Hindi name, marked as Hindi.
+    assert nav.index(">India<") < nav.index(">World<") < nav.index('<span lang="hi">बिज़नेस</span>')
+
+
+def test_story_page_shows_section_and_breadcrumb(client):
+    section = SectionFactory(name="टेक", name_en="Tech")
+    article = ArticleFactory(section=section, headline="एआई की ख़बर")
+    html = client.get(article.get_absolute_url()).content.decode()
+    crumbs = html[
+        html.index('<nav class="breadcrumb"') : html.index("</nav>", html.index("breadcrumb"))
+    ]
+    assert 'aria-label="आप यहाँ हैं"' in crumbs
+    home, sect, story = (crumbs.index(s) for s in ("मुखपृष्ठ", ">टेक<", "एआई की ख़बर"))
+    assert home < sect < story and 'aria-current="page"' in crumbs
+    assert f'<a class="section-link" href="{section.get_absolute_url()}">टेक</a>' in html
+    plain = ArticleFactory()
+    crumbs = client.get(plain.get_absolute_url()).content.decode()
+    assert 'class="section-link"' not in crumbs and "मुखपृष्ठ" in crumbs
+
+
+def test_related_stories_under_the_story(client):
+    person = PersonFactory()
+    article = ArticleFactory(people=[person])
+    related = ArticleFactory(headline="जुड़ी ख़बर", people=[person])
+    ArticleFactory(headline="छिपी जुड़ी ख़बर", people=[person], draft=True)
+    ArticleFactory(headline="असंबंधित ख़बर")
+    html = client.get(article.get_absolute_url()).content.decode()
+    section = html[html.index('class="related"') :]
+    assert f'href="{related.get_absolute_url()}"' in section and "जुड़ी ख़बर" in section
+    assert "छिपी जुड़ी ख़बर" not in html and "असंबंधित ख़बर" not in html
+    lonely = ArticleFactory(people=[PersonFactory()])
+    assert 'class="related"' not in client.get(lonely.get_absolute_url()).content.decode()
+
+
+def test_story_and_translation_link_each_other_in_the_others_language(client):
+    original = ArticleFactory(headline="मूल ख़बर", language="hi")
+    english = ArticleFactory(headline="The story", language="en", translation_of=original)
+    hindi_page = client.get(original.get_absolute_url()).content.decode()
+    english_page = client.get(english.get_absolute_url()).content.decode()
+    assert (
+        f'<a href="{english.get_absolute_url()}" hreflang="en" lang="en">Read in English</a>'
+        in hindi_page
+    )
+    assert (
+        f'<a href="{original.get_absolute_url()}" hreflang="hi" lang="hi">हिंदी में पढ़ें</a>'
+        in english_page
+    )
+    for page in (hindi_page, english_page):
+        for version, hreflang in ((original, "hi"), (english, "en"), (original, "x-default")):
+            assert (
+                f'<link rel="alternate" hreflang="{hreflang}" '
+                f'href="http://testserver{version.get_absolute_url()}">'
+            ) in page
+
+
+def test_a_draft_translation_is_never_linked(client):
+    original = ArticleFactory(language="hi")
+    draft = ArticleFactory(language="en", translation_of=original, draft=True, headline="Secret")
+    html = client.get(original.get_absolute_url()).content.decode()
+    assert draft.get_absolute_url() not in html and "hreflang" not in html
+    assert 'class="versions"' not in html
+    # Nor a draft original from its public translation.
+    hidden = ArticleFactory(language="hi", draft=True)
+    public = ArticleFactory(language="en", translation_of=hidden)
+    html = client.get(public.get_absolute_url()).content.decode()
+    assert hidden.get_absolute_url() not in html and "hreflang" not in html
+
+
+def test_profile_lists_written_stories_apart_from_appearances(client):
+    writer = PersonFactory(newsroom_role=Person.NewsroomRole.STAFF)
+    wrote = ArticleFactory(headline="लिखी ख़बर", authors=[writer])
+    ArticleFactory(headline="मसौदा लेख", authors=[writer], draft=True)
+    appears = ArticleFactory(headline="जिसमें हैं", people=[writer])
+    response = client.get(writer.get_absolute_url())
+    html = response.content.decode()
+    assert list(response.context["written"]) == [wrote]
+    assert [article for article, _ in response.context["entries"]] == [appears]
+    assert html.index("लिखी हुई ख़बरें") < html.index("लिखी ख़बर") < html.index("जिसमें हैं")
+    assert "मसौदा लेख" not in html
+    assert '<p class="newsroom-role">न्यूज़रूम स्टाफ़</p>' in html
+    feed = reverse("articles:author-feed", kwargs={"slug": writer.slug})
+    assert f'href="{feed}"' in html
+    reader = PersonFactory()
+    ArticleFactory(people=[reader])
+    html = client.get(reader.get_absolute_url()).content.decode()
+    assert "लिखी हुई ख़बरें" not in html and "/stories/feed/" not in html
+
+
+def test_written_stories_and_appearances_paginate_apart(client):
+    writer = PersonFactory()
+    for hours in range(21):
+        moment = timezone.now() - datetime.timedelta(hours=hours + 1)
+        ArticleFactory(authors=[writer], published_at=moment)
+        ArticleFactory(people=[writer], published_at=moment)
+    response = client.get(writer.get_absolute_url(), {"written": 2})
+    assert len(response.context["written"]) == 1 and len(response.context["entries"]) == 20
+    html = response.content.decode()
+    assert 'href="?written=1"' in html and 'href="?page=2"' in html
+
+
+def test_an_author_of_public_stories_is_public_and_of_drafts_only_is_not(client):
+    author = PersonFactory()
+    ArticleFactory(authors=[author])
+    assert client.get(author.get_absolute_url()).status_code == 200
+    assert author in Person.objects.published()
+    hidden = PersonFactory()
+    ArticleFactory(authors=[hidden], draft=True)
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert hidden not in Person.objects.published()
+
+
+def test_500_page_needs_no_database_even_with_sections(django_assert_num_queries):
+    from django.template import loader
+
+    SectionFactory()
+    with django_assert_num_queries(0):
+        html = loader.get_template("500.html").render()
+    assert "section-nav" not in html
