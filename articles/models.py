@@ -356,6 +356,111 @@ class Image(models.Model):
         )
 
 
+# People and organisations -------------------------------------------------------------
+
+
+class NamedEntity:
+    """What people and organisations share as entities a story names: every spelling the
+    body may use (for the one linker, articles.linking) and their identifying links."""
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def names(self):
+        """Every name it goes by, the newsroom's spelling first, without repeats."""
+        return list(dict.fromkeys(n for n in [self.name, self.name_latin, *self.alias_list] if n))
+
+    @property
+    def sameas_urls(self):
+        urls = [self.website, self.wikipedia_url]
+        if self.wikidata_id:
+            urls.append(f"https://www.wikidata.org/wiki/{self.wikidata_id}")
+        return [url for url in urls if url]
+
+
+# Organisations ------------------------------------------------------------------------
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def published(self):
+        """Organisations a reader may see: what a published story is about, or the author
+        of a source a published story cites. One known only from drafts stays private."""
+        live = Article.objects.published()
+        return self.filter(
+            Exists(live.filter(organisations=OuterRef("pk")))
+            | Exists(Source.objects.filter(author_organisation=OuterRef("pk"), articles__in=live))
+        )
+
+
+class Organisation(NamedEntity, models.Model):
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("company")
+        GOVERNMENT = "government", _("government body")
+        UNIVERSITY = "university", _("university")
+        PARTY = "party", _("political party")
+        OTHER = "other", _("other")
+
+    name = NFCCharField(
+        _("name"), max_length=200, help_text=_("As the newsroom writes it, e.g. एंथ्रोपिक.")
+    )
+    name_latin = NFCCharField(
+        _("name in Latin script"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("e.g. Anthropic."),
+    )
+    slug = SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True)
+    aliases = NFCTextField(
+        _("aliases"),
+        blank=True,
+        default="",
+        help_text=_("Other spellings in either script, one per line."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    description = NFCTextField(_("description"), blank=True, default="")
+    website = models.URLField(_("official page"), max_length=500, blank=True, default="")
+    wikipedia_url = models.URLField(_("Wikipedia page"), max_length=500, blank=True, default="")
+    wikidata_id = models.CharField(
+        _("Wikidata id"),
+        max_length=20,
+        blank=True,
+        default="",
+        validators=[validate_wikidata_id],
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(app=HISTORY_APP)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        if self.name_latin and self.name_latin != self.name:
+            return f"{self.name} ({self.name_latin})"
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Organisation, self.name_latin or self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:organisation-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
 # People -------------------------------------------------------------------------------
 
 
@@ -378,7 +483,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(models.Model):
+class Person(NamedEntity, models.Model):
     class NewsroomRole(models.TextChoices):
         STAFF = "staff", _("newsroom staff")
         CONTRIBUTOR = "contributor", _("contributor")
@@ -461,22 +566,6 @@ class Person(models.Model):
     def natural_key(self):
         return (self.slug,)
 
-    @property
-    def alias_list(self):
-        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
-
-    @property
-    def names(self):
-        """Every name the person goes by, the newsroom's spelling first, without repeats."""
-        return list(dict.fromkeys(n for n in [self.name, self.name_latin, *self.alias_list] if n))
-
-    @property
-    def sameas_urls(self):
-        urls = [self.website, self.wikipedia_url]
-        if self.wikidata_id:
-            urls.append(f"https://www.wikidata.org/wiki/{self.wikidata_id}")
-        return [url for url in urls if url]
-
 
 # Sources ------------------------------------------------------------------------------
 
@@ -506,6 +595,15 @@ class Source(models.Model):
         blank=True,
         related_name="authored_sources",
         verbose_name=_("author (person)"),
+    )
+    author_organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authored_sources",
+        verbose_name=_("author (organisation)"),
+        help_text=_("When an organisation in the database issued it, e.g. a press release."),
     )
     author_name = NFCCharField(
         _("author or publisher"),
@@ -537,6 +635,12 @@ class Source(models.Model):
         ordering = ["title"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(author__isnull=True) | Q(author_organisation__isnull=True),
+                name="source_author_person_or_organisation",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -566,6 +670,111 @@ class Source(models.Model):
     @property
     def attribution(self):
         return str(self.author) if self.author_id else self.author_name
+
+
+# Affiliations -------------------------------------------------------------------------
+
+
+class AffiliationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, person_slug, position):
+        return self.get(person__slug=person_slug, position=position)
+
+
+class Affiliation(models.Model):
+    """A role a person held: a title at an organisation (or at a body with no record of its
+    own), from and until a date where known, and the source that states it.
+
+    ``position`` orders a person's career, earliest first, which also ranks roles whose
+    dates the newsroom does not know. ``ended`` records that a role is over even when the
+    date it ended is unknown (the seed's "has resigned").
+    """
+
+    person = models.ForeignKey(
+        Person, models.CASCADE, related_name="affiliations", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="affiliations",
+        verbose_name=_("organisation"),
+    )
+    body_name = NFCCharField(
+        _("body"),
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=_("When the organisation has no record of its own."),
+    )
+    title = NFCCharField(
+        _("title"),
+        max_length=300,
+        help_text=_("As the newsroom writes it, e.g. सेफ़गार्ड्स रिसर्च प्रमुख."),
+    )
+    title_en = NFCCharField(
+        _("title in English"), max_length=300, blank=True, default="", help_text=_("Where known.")
+    )
+    started_on = models.DateField(_("from"), null=True, blank=True)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    ended = models.BooleanField(
+        _("role has ended"),
+        default=False,
+        help_text=_("Tick when the role is over, even if the date it ended is unknown."),
+    )
+    source = models.ForeignKey(
+        Source,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="affiliations",
+        verbose_name=_("source"),
+        help_text=_("The source that states the role."),
+    )
+    position = models.PositiveIntegerField(
+        _("order in the career"), default=0, help_text=_("Earliest first.")
+    )
+    history = HistoricalRecords(app=HISTORY_APP)
+
+    objects = AffiliationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "position", "pk"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "position"], name="unique_affiliation_position_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(body_name=""),
+                name="affiliation_names_its_body",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended=True),
+                name="affiliation_end_date_means_ended",
+            ),
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(started_on__lte=F("ended_on")),
+                name="affiliation_starts_before_it_ends",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person.name}: {self.title}, {self.body}"
+
+    def natural_key(self):
+        return (*self.person.natural_key(), self.position)
+
+    @property
+    def body(self):
+        """The organisation's name, or the free-text body."""
+        return self.organisation.name if self.organisation_id else self.body_name
+
+
+Affiliation.natural_key.dependencies = ["articles.person"]
 
 
 # Articles -----------------------------------------------------------------------------
@@ -784,13 +993,22 @@ class Article(models.Model):
     people = models.ManyToManyField(
         Person, blank=True, related_name="articles", verbose_name=_("people featured")
     )
+    organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("organisations"),
+        help_text=_("The organisations the story is about; their first mentions are linked."),
+    )
     sources = models.ManyToManyField(
         Source, blank=True, related_name="articles", verbose_name=_("sources cited")
     )
     tags = TaggableManager(through=ArticleTag, blank=True, verbose_name=_("tags"))
     # People, sources and tags are part of the record (who is in the story, what it relies
     # on, how it is filed), so their links are versioned too.
-    history = HistoricalRecords(app=HISTORY_APP, m2m_fields=[authors, people, sources, tags])
+    history = HistoricalRecords(
+        app=HISTORY_APP, m2m_fields=[authors, people, organisations, sources, tags]
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -1020,6 +1238,41 @@ class Correction(models.Model):
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.CORRECTION)
     text = NFCTextField(_("note"))
     published_at = models.DateTimeField(_("published"), default=timezone.now)
+    # What the correction fixes, when it is one record of the story's: its page shows the
+    # correction too. A corrected record is kept (PROTECT): the correction must still
+    # name what it corrected.
+    quote = models.ForeignKey(
+        "articles.Quote",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects the quote"),
+    )
+    person = models.ForeignKey(
+        Person,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects the person"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects the organisation"),
+    )
+    source = models.ForeignKey(
+        Source,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects the source"),
+    )
 
     objects = CorrectionQuerySet.as_manager()
 
