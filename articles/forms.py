@@ -21,8 +21,8 @@ from articles.markup import figure_keys
 from articles.models import Article, ArticleAuthor, Correction, Image, Person, Quote
 
 # What a reader would call a change in the story (the byline too: BylineInlineFormSet);
-# other fields (tags, slug, people, translation link) are kept in the history but need no
-# public note.
+# other fields (tags, slug, people, organisations, translation link) are kept in the
+# history but need no public note: like tags, they file the story rather than tell it.
 ARTICLE_STORY_FIELDS = ("headline", "summary", "body", "section", "lead_image")
 QUOTE_STORY_FIELDS = (
     "text",
@@ -123,6 +123,7 @@ class ArticleAdminForm(EditNoteForm, forms.ModelForm):
             "status",
             "published_at",
             "people",
+            "organisations",
             "sources",
             "tags",
         ]

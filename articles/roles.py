@@ -3,8 +3,8 @@
 Editors may do everything in the articles and history apps: publish
 (``articles.publish_article``), corrections, delete, tag merge (``articles.merge_tags``),
 share links, sections, restoring versions. Reporters create and edit drafts with their
-quotes, sources, people and bylines (a byline is part of its article: no permission of its
-own), and upload images and pick a draft's section and lead image; the admin
+quotes, sources, people, organisations and bylines (a byline is part of its article: no
+permission of its own), and upload images and pick a draft's section and lead image; the admin
 (articles/admin/desk.py) keeps them off published articles, and they have no delete,
 publish, correction, share-link, section-editing or tag-merge permission at all.
 
@@ -27,6 +27,9 @@ REPORTER_PERMISSIONS = [
     ("quote", ["add", "change", "view"], "articles"),
     ("source", ["add", "change", "view"], "articles"),
     ("person", ["add", "change", "view"], "articles"),
+    ("organisation", ["add", "change", "view"], "articles"),
+    # A person's roles are edited on the person's page, like the person (no delete).
+    ("affiliation", ["add", "change", "view"], "articles"),
     ("image", ["add", "change", "view"], "articles"),
     ("correction", ["view"], "articles"),
     ("tag", ["view"], "articles"),
@@ -36,6 +39,8 @@ REPORTER_PERMISSIONS = [
     ("historicalquote", ["view"], "articles_history"),
     ("historicalsource", ["view"], "articles_history"),
     ("historicalperson", ["view"], "articles_history"),
+    ("historicalorganisation", ["view"], "articles_history"),
+    ("historicalaffiliation", ["view"], "articles_history"),
     ("historicalimage", ["view"], "articles_history"),
     ("historicalsection", ["view"], "articles_history"),
 ]

@@ -7,4 +7,12 @@ that never create a near-duplicate tag (articles.widgets.TagsField). The desk's 
 """
 
 # They register their admins.
-from articles.admin import desk, images, people, sections, stories, tags  # noqa: F401
+from articles.admin import (  # noqa: F401
+    desk,
+    images,
+    organisations,
+    people,
+    sections,
+    stories,
+    tags,
+)

@@ -1,7 +1,10 @@
-"""People and sources in the desk: a person's page lists the stories they wrote, their
-quotes and the articles they appear in."""
+"""People and sources in the desk: a person's page holds their roles over time (an inline,
+versioned with the person) and lists the stories they wrote, their quotes and the articles
+they appear in."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -10,8 +13,56 @@ from django.utils.translation import gettext_lazy as _
 from articles.admin.common import URLIFY_JS, SlugOptionalMixin
 from articles.admin.desk import DeskHistoryAdmin, FoldedSearchMixin
 from articles.admin.tags import TaggedAdminMixin, TagListFilter
-from articles.models import Person, SlugRedirect, Source
+from articles.models import Affiliation, Person, SlugRedirect, Source
 from articles.redirects import record_slug_change
+
+
+class AffiliationInlineFormSet(forms.BaseInlineFormSet):
+    """A person's roles. A row left without a position goes after the others, in the order
+    the rows are shown, so adding a role needs no numbering; the checks of each row are the
+    model's (Affiliation.clean)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["position"].required = False
+
+    def clean(self):
+        # Rows kept and valid so far (an untouched extra row has no cleaned data).
+        rows = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.errors and not self._should_delete_form(form)
+        ]
+        taken = [form.cleaned_data.get("position") for form in rows]
+        following = max((p for p in taken if p is not None), default=0) + 1
+        for form in rows:
+            if form.cleaned_data.get("position") is None:
+                form.cleaned_data["position"] = form.instance.position = following
+                following += 1
+        super().clean()
+
+
+class AffiliationInline(admin.TabularInline):
+    """Roles over time, in career order (earliest first): each with its organisation (or a
+    body with no record), titles, dates where known, "ended" and its source."""
+
+    model = Affiliation
+    formset = AffiliationInlineFormSet
+    extra = 0
+    autocomplete_fields = ["organisation", "source"]
+    fields = [
+        "organisation",
+        "body_name",
+        "title",
+        "title_en",
+        "started_on",
+        "ended_on",
+        "ended",
+        "source",
+        "position",
+    ]
+    ordering = ["position", "pk"]
+    verbose_name_plural = _("roles over time (earliest first; tick “ended” when one is over)")
 
 
 @admin.register(Person)
@@ -29,6 +80,8 @@ class PersonAdmin(SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, DeskHi
     autocomplete_fields = ["photo"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["byline_links", "quote_links", "article_links"]
+    inlines = [AffiliationInline]
+    object_history_template = "admin/articles/person/object_history.html"
 
     class Media:
         js = URLIFY_JS
@@ -78,6 +131,16 @@ class PersonAdmin(SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, DeskHi
             return _("In no article yet.")
         return _article_list(articles)
 
+    def history_view(self, request, object_id, extra_context=None):
+        # The roles' own versions, listed under the person's: one query for them all.
+        versions = (
+            Affiliation.history.filter(person_id=unquote(object_id))
+            .select_related("organisation", "history_user")
+            .order_by("-history_date", "-history_id")
+        )
+        extra_context = {"role_versions": versions, **(extra_context or {})}
+        return super().history_view(request, object_id, extra_context)
+
     def save_model(self, request, obj, form, change):
         old_slug = Person.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
         super().save_model(request, obj, form, change)
@@ -109,9 +172,19 @@ def _article_list(articles):
 class SourceAdmin(SlugOptionalMixin, FoldedSearchMixin, DeskHistoryAdmin):
     list_display = ["title", "kind", "attribution", "published_on"]
     list_filter = ["kind"]
-    list_select_related = ["author"]
-    search_fields = ["title", "author_name", "author__name", "author__name_latin", "notes"]
-    autocomplete_fields = ["author", "based_on"]
+    list_select_related = ["author", "author_organisation"]
+    search_fields = [
+        "title",
+        "author_name",
+        "author__name",
+        "author__name_latin",
+        "author_organisation__name",
+        "author_organisation__name_latin",
+        "author_organisation__aliases",
+        "notes",
+    ]
+    # One author: a person, an organisation (a press release) or a name (Source.clean).
+    autocomplete_fields = ["author", "author_organisation", "based_on"]
     prepopulated_fields = {"slug": ["title"]}
 
     class Media:

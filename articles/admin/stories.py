@@ -19,6 +19,10 @@ from articles.forms import QUOTE_FIELDS
 from articles.models import Article, ArticleAuthor, Correction, Quote, SlugRedirect
 from articles.redirects import record_slug_change
 
+#: What a correction may name as the record it fixes, one at most, of its own story.
+CORRECTION_RECORDS = list(Correction.RECORD_FIELDS)
+CORRECTION_FIELDS = ["kind", "text", "published_at", *CORRECTION_RECORDS]
+
 
 class BylineInline(BylineInlineDeskMixin, admin.TabularInline):
     """Who wrote the story, in byline order: the first of the article's inlines, right
@@ -41,8 +45,13 @@ class QuoteInline(QuoteInlineDeskMixin, admin.StackedInline):
 
 
 class CorrectionInline(admin.StackedInline):
+    """The story's public notes; each may name the one record of the story it corrects
+    (Correction.clean refuses a record from another story)."""
+
     model = Correction
     extra = 0
+    fields = CORRECTION_FIELDS
+    autocomplete_fields = CORRECTION_RECORDS
 
 
 @admin.register(Article)
@@ -63,12 +72,20 @@ class ArticleAdmin(SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, Artic
         "published_at",
         TagListFilter,
         ("people", admin.RelatedOnlyFieldListFilter),
+        ("organisations", admin.RelatedOnlyFieldListFilter),
         ("authors", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["section"]
     search_fields = ["headline", "summary", "body", "slug", "people__name", "people__name_latin"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["section", "lead_image", "translation_of", "people", "sources"]
+    autocomplete_fields = [
+        "section",
+        "lead_image",
+        "translation_of",
+        "people",
+        "organisations",
+        "sources",
+    ]
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [BylineInline, QuoteInline, CorrectionInline, ShareLinkInline]
 
@@ -116,8 +133,13 @@ class QuoteAdmin(FoldedSearchMixin, TaggedAdminMixin, QuoteDeskMixin):
 
 @admin.register(Correction)
 class CorrectionAdmin(FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["article", "kind", "published_at"]
+    list_display = ["article", "kind", "corrected_record", "published_at"]
     list_filter = ["kind"]
-    list_select_related = ["article"]
+    list_select_related = ["article", "quote__speaker", "person", "organisation", "source"]
     search_fields = ["text", "article__headline"]
-    autocomplete_fields = ["article"]
+    fields = ["article", *CORRECTION_FIELDS]
+    autocomplete_fields = ["article", *CORRECTION_RECORDS]
+
+    @admin.display(description=_("corrects"))
+    def corrected_record(self, obj):
+        return obj.record or "—"

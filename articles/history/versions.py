@@ -69,7 +69,8 @@ def _record_links(model, records):
 
 def ensure_baselines(model, pks):
     """Record the stored state of each ``model`` row in ``pks`` that has no version yet as
-    its first version, dated when the row was last updated and attributed to nobody.
+    its first version, dated when the row was last updated (or now, for a model without
+    ``updated_at``) and attributed to nobody.
     Returns the new historical records (none if every row has a version already)."""
     pks = [pk for pk in pks if pk is not None]
     if not pks:
@@ -78,7 +79,9 @@ def ensure_baselines(model, pks):
     versioned = set(model.history.filter(**{f"{pk_name}__in": pks}).values_list(pk_name, flat=True))
     stored = list(model._default_manager.filter(pk__in=[pk for pk in pks if pk not in versioned]))
     for obj in stored:
-        obj._history_date = obj.updated_at
+        # A model that keeps no update time (Affiliation) has its baseline dated now.
+        if hasattr(obj, "updated_at"):
+            obj._history_date = obj.updated_at
     return record_versions(
         stored, reason=gettext("as stored before the first edit"), user=None, created=True
     )

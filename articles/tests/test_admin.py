@@ -10,11 +10,24 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, ArticleAuthor, Person, Quote, Section, SlugRedirect, Tag
+from articles.models import (
+    Affiliation,
+    Article,
+    ArticleAuthor,
+    Correction,
+    Organisation,
+    Person,
+    Quote,
+    Section,
+    SlugRedirect,
+    Tag,
+)
 from articles.tests import adminform
 from articles.tests.factories import (
+    AffiliationFactory,
     ArticleFactory,
     ImageFactory,
+    OrganisationFactory,
     PersonFactory,
     QuoteFactory,
     SourceFactory,
@@ -531,13 +544,18 @@ def test_quotes_found_by_speaker_alias_and_article_text(editor):
 @pytest.mark.parametrize(
     ("model", "fields"),
     [
-        ("article", ["section", "lead_image", "translation_of", "people", "sources"]),
+        (
+            "article",
+            ["section", "lead_image", "translation_of", "people", "organisations", "sources"],
+        ),
+        # A correction on its story's page names the record it fixes.
+        ("article", [f"corrections-__prefix__-{name}" for name in Correction.RECORD_FIELDS]),
         ("person", ["photo"]),
         # The byline's row template, copied for each name added.
         ("article", ["byline-__prefix__-person"]),
         ("quote", ["speaker", "article", "source"]),
-        ("source", ["author", "based_on"]),
-        ("correction", ["article"]),
+        ("source", ["author", "author_organisation", "based_on"]),
+        ("correction", ["article", *Correction.RECORD_FIELDS]),
     ],
 )
 def test_every_relation_uses_an_autocomplete_widget(editor, model, fields):
@@ -701,6 +719,7 @@ def test_lead_image_and_portrait_are_set_in_the_admin(editor):
         ("source", "title"),
         ("tag", "name"),
         ("section", "name"),
+        ("organisation", "name"),
     ],
 )
 def test_slugs_prepopulate_with_our_urlify(editor, model, source):
@@ -825,3 +844,200 @@ def test_reporters_bulk_tag_drafts_but_not_published_articles(client):
 
     assert client.post(changelist, {**data, "_selected_action": [draft.pk]}).status_code == 302
     assert list(draft.tags.names()) == ["कविता"]
+
+
+# Organisations (issue 9) --------------------------------------------------------------
+
+
+def test_organisations_are_found_by_any_spelling_in_the_article_autocomplete(editor):
+    OrganisationFactory(name="एंथ्रोपिक", name_latin="Anthropic", aliases="एंथ्रॉपिक")
+    OrganisationFactory(name="OpenAI", name_latin="OpenAI")
+    url = reverse("admin:autocomplete")
+    params = {"app_label": "articles", "model_name": "article", "field_name": "organisations"}
+    for term in ("एंथ्रॉपिक", "anthropic", "एंथ्रोपिक"):
+        found = editor.get(url, {**params, "term": term}).json()["results"]
+        assert [result["text"] for result in found] == ["एंथ्रोपिक (Anthropic)"], term
+
+
+def test_an_organisation_is_added_with_its_slug_made_from_the_name(editor):
+    response = editor.get(reverse("admin:articles_organisation_add"))
+    data = form_data(response, name="ओपनएआई", name_latin="", slug="", kind="company")
+    assert editor.post(reverse("admin:articles_organisation_add"), data).status_code == 302
+    assert Organisation.objects.get().slug == "ओपनएआई"
+
+
+def test_organisation_page_lists_its_stories_and_people_linked_and_escaped(editor):
+    organisation = OrganisationFactory()
+    story = ArticleFactory(headline="<script>x</script> ख़बर", organisations=[organisation])
+    draft = ArticleFactory(headline="मसौदा", draft=True, organisations=[organisation])
+    now = AffiliationFactory(organisation=organisation, title="<b>प्रमुख</b>")
+    before = AffiliationFactory(organisation=organisation, ended=True)
+    url = reverse("admin:articles_organisation_change", args=[organisation.pk])
+    html = editor.get(url).content.decode()
+    for article in (story, draft):
+        assert reverse("admin:articles_article_change", args=[article.pk]) in html
+    for role in (now, before):
+        assert reverse("admin:articles_person_change", args=[role.person_id]) in html
+    assert "&lt;script&gt;x&lt;/script&gt; ख़बर" in html and "<script>x" not in html
+    assert "&lt;b&gt;प्रमुख&lt;/b&gt; (current role)" in html
+    assert f"{before.title} (former role)" in html
+    empty = OrganisationFactory()
+    html = editor.get(reverse("admin:articles_organisation_change", args=[empty.pk])).content
+    assert b"In no story yet." in html and b"Nobody affiliated yet." in html
+    add_page = editor.get(reverse("admin:articles_organisation_add")).content
+    assert b"field-article_links" not in add_page
+
+
+def test_organisation_pages_and_list_cost_constant_queries(editor, django_assert_num_queries):
+    organisation = OrganisationFactory()
+    ArticleFactory(organisations=[organisation])
+    AffiliationFactory(organisation=organisation)
+    page = reverse("admin:articles_organisation_change", args=[organisation.pk])
+    listing = reverse("admin:articles_organisation_changelist")
+    small = [changelist_queries(editor, url) for url in (page, listing)]
+    for _ in range(5):
+        ArticleFactory(organisations=[organisation, OrganisationFactory()])
+        AffiliationFactory(organisation=organisation)
+    for url, count in zip((page, listing), small, strict=True):
+        with django_assert_num_queries(count):
+            editor.get(url)
+
+
+def test_organisations_filter_by_kind_and_articles_by_organisation(editor):
+    company = OrganisationFactory(name="कंपनी", name_latin="", kind=Organisation.Kind.COMPANY)
+    OrganisationFactory(name="विश्वविद्यालय", name_latin="", kind=Organisation.Kind.UNIVERSITY)
+    assert rows(editor, "admin:articles_organisation_changelist", kind="company") == {"कंपनी"}
+    about = ArticleFactory(headline="कंपनी की ख़बर", organisations=[company])
+    ArticleFactory(headline="दूसरी ख़बर")
+    found = rows(editor, "admin:articles_article_changelist", organisations__id__exact=company.pk)
+    assert found == {about.headline}
+
+
+def test_an_article_gets_its_organisations_in_the_admin(editor):
+    organisation = OrganisationFactory()
+    article = ArticleFactory(draft=True)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = adminform.admin_form(editor, url, "article_form")
+    data["organisations"] = [str(organisation.pk)]
+    assert editor.post(url, data).status_code == 302
+    assert list(article.organisations.all()) == [organisation]
+
+
+# Roles over time on the person's page (AffiliationInline) ------------------------------
+
+
+def person_page(client, person):
+    url = reverse("admin:articles_person_change", args=[person.pk])
+    return url, adminform.admin_form(client, url, "person_form")
+
+
+def add_roles(data, *rows):
+    """The person's form ``data`` with ``rows`` (field → value) added as new roles."""
+    start = int(data["affiliations-TOTAL_FORMS"])
+    for offset, row in enumerate(rows):
+        data.update({f"affiliations-{start + offset}-{k}": v for k, v in row.items()})
+    data["affiliations-TOTAL_FORMS"] = str(start + len(rows))
+    return data
+
+
+def test_person_page_edits_roles_inline_in_career_order_with_autocompletes(editor):
+    person = PersonFactory()
+    AffiliationFactory(person=person, title="बाद का पद", position=5)
+    AffiliationFactory(person=person, title="पहला पद", position=2)
+    html = editor.get(reverse("admin:articles_person_change", args=[person.pk])).content.decode()
+    assert html.index("पहला पद") < html.index("बाद का पद")
+    for field in ("organisation", "source"):
+        select = html[html.index(f'name="affiliations-0-{field}"') - 400 :]
+        assert "admin-autocomplete" in select[: select.index("</select>")]
+
+
+def test_new_roles_need_no_numbering_and_each_save_is_one_version(editor):
+    person = PersonFactory()
+    organisation, source = OrganisationFactory(), SourceFactory()
+    AffiliationFactory(person=person, organisation=organisation, title="पुराना पद", position=3)
+    url, data = person_page(editor, person)
+    add_roles(
+        data,
+        {"organisation": str(organisation.pk), "title": "नया पद", "source": str(source.pk)},
+        {"body_name": "एक समिति", "title": "सदस्य", "title_en": "Member"},
+    )
+    people_before = person.history.count()
+    roles_before = Affiliation.history.filter(person_id=person.pk).count()
+    response = editor.post(url, data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"]
+    roles = list(person.affiliations.order_by("position").values_list("title", "position"))
+    assert roles == [("पुराना पद", 3), ("नया पद", 4), ("सदस्य", 5)]
+    assert person.history.count() == people_before + 1
+    # One version per new row; the row left as it was gets none.
+    assert Affiliation.history.filter(person_id=person.pk).count() == roles_before + 2
+
+    # Saving again with the roles untouched: the person's version, no role version.
+    url, data = person_page(editor, person)
+    assert editor.post(url, data).status_code == 302
+    assert person.history.count() == people_before + 2
+    assert Affiliation.history.filter(person_id=person.pk).count() == roles_before + 2
+
+
+def test_a_loaded_role_gets_its_baseline_before_its_first_edit(editor):
+    role = AffiliationFactory(title="लोड किया गया")
+    Affiliation.history.all().delete()  # as loaddata leaves it: no version yet
+    url, data = person_page(editor, role.person)
+    data["affiliations-0-ended"] = "on"
+    assert editor.post(url, data).status_code == 302
+    versions = list(role.history.order_by("history_date", "history_id"))
+    assert [(v.history_type, v.ended) for v in versions] == [("+", False), ("~", True)]
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        (
+            {"title": "पद", "started_on": "2024-05-01", "ended_on": "2024-01-01", "ended": "on"},
+            "ended_on",
+            "The role cannot end before it starts.",
+        ),
+        (
+            {"title": "पद", "ended_on": "2024-01-01"},
+            "ended",
+            "A role with an end date has ended: tick “role has ended” (or clear the date).",
+        ),
+        (
+            {"title": "पद"},
+            "organisation",
+            "Choose the organisation, or write the name of the body when it has no record "
+            "of its own.",
+        ),
+    ],
+)
+def test_a_bad_role_is_refused_with_a_clear_message_and_nothing_saved(editor, row, field, message):
+    person = PersonFactory(name="पहला नाम")
+    url, data = person_page(editor, person)
+    data["name"] = "नया नाम"
+    response = editor.post(url, add_roles(data, row))
+    assert response.status_code == 200
+    (formset,) = [f.formset for f in response.context["inline_admin_formsets"]]
+    assert formset.forms[-1].errors[field] == [message]
+    assert message in unescape(response.content.decode())
+    person.refresh_from_db()
+    assert person.name == "पहला नाम" and not person.affiliations.exists()
+
+
+def test_person_history_lists_the_versions_of_their_roles(editor, django_assert_num_queries):
+    person = PersonFactory()
+    url, data = person_page(editor, person)
+    add_roles(data, {"body_name": "<b>समिति</b>", "title": "सदस्य"})
+    assert editor.post(url, data).status_code == 302
+    history = reverse("admin:articles_person_history", args=[person.pk])
+    html = editor.get(history).content.decode()
+    section = html[html.index('id="role-histories"') :]
+    assert "1. सदस्य, &lt;b&gt;समिति&lt;/b&gt;" in section
+    assert "admin" in section  # who saved it
+    with CaptureQueriesContext(connection) as few:
+        editor.get(history)
+    few = len(few)
+    for _ in range(3):
+        url, data = person_page(editor, person)
+        data["affiliations-0-title"] += " (बदला)"
+        assert editor.post(url, data).status_code == 302
+    with django_assert_num_queries(few):  # three more versions of each: no more queries
+        editor.get(history)

@@ -57,14 +57,18 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.serializers.base import DeserializationError
 from django.db import models
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 
+from articles import affiliations
 from articles.models import (
+    Affiliation,
     Article,
     ArticleAuthor,
     ArticleTag,
     Correction,
     Image,
+    Organisation,
     Person,
     PersonTag,
     Quote,
@@ -133,8 +137,19 @@ SOURCES = {
     LETTER: (Source.Kind.LETTER, MRINANK, "", None),
     POST: (Source.Kind.SOCIAL_POST, AKASH, "", LETTER),
     REPORTS: (Source.Kind.PRESS_REPORT, None, "", None),
-    # The story only says Anthropic launched the model last week: an event, not a document.
-    OPUS: (Source.Kind.OTHER, None, "Anthropic", None),
+    # The story only says Anthropic launched the model last week: an event, not a document,
+    # and Anthropic's own (its author is the organisation, SOURCE_ORGANISATIONS).
+    OPUS: (Source.Kind.OTHER, None, "", None),
+}
+SOURCE_ORGANISATIONS = {OPUS: "anthropic"}
+
+# slug: (name, name_latin, aliases, kind). The story writes एंथ्रोपिक (first, with the Latin
+# in brackets), एंथ्रॉपिक (in the caption line) and Anthropic for one company; OpenAI only in
+# Latin script. It names no other organisation: UK/ब्रिटेन is a country, Claude Cowork and
+# Opus 4.6 are products, the "reports" have no named publisher.
+ORGANISATIONS = {
+    "anthropic": ("एंथ्रोपिक", "Anthropic", ["एंथ्रॉपिक"], Organisation.Kind.COMPANY),
+    "openai": ("OpenAI", "OpenAI", [], Organisation.Kind.COMPANY),
 }
 
 D, P = Quote.Kind.DIRECT, Quote.Kind.PARAPHRASE
@@ -233,6 +248,9 @@ EXPECTED_COUNTS = {
     QuoteTag: 11,
     Article.people.through: 5,
     Article.sources.through: 4,
+    Organisation: 2,
+    Article.organisations.through: 2,
+    Affiliation: 5,
 }
 
 
@@ -305,8 +323,9 @@ def wipe_articles_app():
     Article.objects.update(translation_of=None)
     for model in (QuoteTag, PersonTag, ArticleTag, Correction, Quote, ArticleAuthor, Article):
         model.objects.all().delete()
+    Affiliation.objects.all().delete()
     Source.objects.update(based_on=None)
-    for model in (Source, Person, Tag, Section, Image):
+    for model in (Source, Person, Organisation, Tag, Section, Image):
         model.objects.all().delete()
     assert not any(snapshot().values())
 
@@ -402,7 +421,7 @@ def test_the_desks_sections_in_navigation_order(article):
 
 
 def test_every_row_carries_the_story_date_as_timestamps(article):
-    for model in (Person, Source, Article, Quote, Section):
+    for model in (Person, Organisation, Source, Article, Quote, Section):
         for obj in model.objects.all():
             assert obj.created_at == obj.updated_at == STAMP, obj
 
@@ -458,6 +477,9 @@ def test_sources_and_the_letter_to_post_chain(article):
         assert source.kind == kind
         assert (source.author.slug if source.author else None) == author
         assert source.author_name == author_name
+        assert (
+            source.author_organisation.slug if source.author_organisation else None
+        ) == SOURCE_ORGANISATIONS.get(slug)
         assert (source.based_on.slug if source.based_on else None) == based_on
         assert source.published_on is None
         assert source.notes
@@ -466,6 +488,30 @@ def test_sources_and_the_letter_to_post_chain(article):
     assert post.based_on.based_on is None
     assert post.based_on.author == Person.objects.get(slug=MRINANK)
     assert list(post.based_on.derived_sources.all()) == [post]
+
+
+def test_organisations_as_the_story_spells_them(article):
+    story = STORY.read_text(encoding="utf-8")
+    assert {o.slug for o in article.organisations.all()} == set(ORGANISATIONS)
+    assert Organisation.objects.count() == len(ORGANISATIONS)
+    for slug, (name, name_latin, aliases, kind) in ORGANISATIONS.items():
+        organisation = Organisation.objects.get(slug=slug)
+        assert (organisation.name, organisation.name_latin, organisation.kind) == (
+            name,
+            name_latin,
+            kind,
+        )
+        assert organisation.alias_list == aliases
+        for spelling in organisation.names:
+            assert spelling in story, spelling  # every spelling is the story's own
+        assert not organisation.sameas_urls  # the story gives no address or Wikidata id
+    # Every spelling the story uses for the company is one of Anthropic's names.
+    anthropic = Organisation.objects.get(slug="anthropic")
+    assert {"एंथ्रोपिक", "एंथ्रॉपिक", "Anthropic"} <= set(anthropic.names)
+    assert "स्टार्टअप" in anthropic.description and "स्टार्टअप एंथ्रोपिक" in story
+    assert Organisation.objects.published().count() == 2
+    opus = Source.objects.get(slug=OPUS)
+    assert opus.attribution == str(anthropic) == "एंथ्रोपिक (Anthropic)"
 
 
 def test_quotes_are_attributed_and_verbatim(article):
@@ -501,12 +547,86 @@ def test_tags(article):
         assert set(quote.tags.names()) == QUOTE_TAGS[quote.position]
 
 
+def test_roles_are_the_ones_the_story_states_with_no_dates(article):
+    """मृणांक शर्मा headed Safeguards Research and has resigned (his letter says so); Dylan
+    Scandinaro worked on AI safety at Anthropic and is now OpenAI's Head of Preparedness;
+    हर्ष मेहता and Behnam Neyshabur were senior technical staff and have left. The story
+    gives no date for any of it, and no source beyond itself for all but the letter. आकाश
+    गुप्ता is an AI commentator at no body the story names: his short description says so,
+    and no role is invented for him."""
+    roles = {
+        (role.person.slug, role.position): (
+            role.organisation.slug,
+            role.title,
+            role.title_en,
+            role.ended,
+            role.source.slug if role.source else None,
+        )
+        for role in Affiliation.objects.select_related("person", "organisation", "source")
+    }
+    assert roles == {
+        (MRINANK, 1): (
+            "anthropic",
+            "सेफगार्ड रिसर्च टीम के हेड",
+            "Head of Safeguards Research",
+            True,
+            LETTER,
+        ),
+        (DYLAN, 1): (
+            "anthropic",
+            "AI सेफ्टी टीम के सदस्य",
+            "Member of the AI safety team",
+            True,
+            None,
+        ),
+        (DYLAN, 2): ("openai", "Head of Preparedness", "Head of Preparedness", False, None),
+        (HARSH, 1): ("anthropic", "सीनियर टेक्निकल स्टाफ", "Senior technical staff", True, None),
+        (BEHNAM, 1): ("anthropic", "सीनियर टेक्निकल स्टाफ", "Senior technical staff", True, None),
+    }
+    assert not Affiliation.objects.filter(started_on__isnull=False).exists()
+    assert not Affiliation.objects.filter(ended_on__isnull=False).exists()
+    assert not Affiliation.objects.filter(person__slug=AKASH).exists()
+    assert Person.objects.get(slug=AKASH).description == "AI कमेंटेटर"
+    for role in Affiliation.objects.all():
+        role.full_clean()
+
+
+def test_seed_speakers_are_described_as_they_were_on_the_storys_date(article):
+    people = {
+        person.slug: person
+        for person in Person.objects.prefetch_related("affiliations__organisation")
+    }
+    on = affiliations.article_date(article)
+    assert on == datetime.date(2026, 2, 10)
+    with translation.override("hi"):
+        described = {slug: str(affiliations.describe(p, on)) for slug, p in people.items()}
+    assert described == {
+        MRINANK: "तत्कालीन सेफगार्ड रिसर्च टीम के हेड, एंथ्रोपिक",
+        DYLAN: "Head of Preparedness, OpenAI",
+        HARSH: "तत्कालीन सीनियर टेक्निकल स्टाफ, एंथ्रोपिक",
+        BEHNAM: "तत्कालीन सीनियर टेक्निकल स्टाफ, एंथ्रोपिक",
+        AKASH: "AI कमेंटेटर",
+    }
+    with translation.override("en"):
+        assert str(affiliations.describe(people[MRINANK], on)) == (
+            "then Head of Safeguards Research, Anthropic"
+        )
+
+
+def test_loading_twice_keeps_the_same_roles():
+    load_seed()
+    before = list(Affiliation.objects.order_by("pk").values())
+    load_seed()
+    assert list(Affiliation.objects.order_by("pk").values()) == before
+
+
 def test_no_urls_invented(article):
     for model in app_models():
         for field in model._meta.fields:
             if isinstance(field, models.URLField):
                 assert not model.objects.exclude(**{field.name: ""}).exists(), field
     assert not Person.objects.exclude(wikidata_id="").exists()
+    assert not Organisation.objects.exclude(wikidata_id="").exists()
     assert "http" not in SEED.read_text(encoding="utf-8")
 
 
@@ -724,6 +844,45 @@ def test_dump_and_reload_keeps_every_seed_tag_link(tmp_path):
     assert [len(links[k]) for k in ("article", "person", "quote")] == [6, 7, 11]
     dump_wipe_reload(tmp_path)
     assert tag_links() == links
+    assert natural_dump() == dump
+
+
+def test_dump_and_reload_keeps_organisations_their_sources_and_correction_targets(tmp_path):
+    load_seed()
+    article = Article.objects.get(slug=ARTICLE)
+    anthropic = Organisation.objects.get(slug="anthropic")
+    quote = article.quotes.get(position=3)
+    CorrectionFactory(article=article, quote=quote, published_at=STAMP)
+    CorrectionFactory(
+        article=article, organisation=anthropic, published_at=STAMP + datetime.timedelta(hours=1)
+    )
+    CorrectionFactory(
+        article=article,
+        source=Source.objects.get(slug=OPUS),
+        published_at=STAMP + datetime.timedelta(hours=2),
+    )
+
+    def state():
+        return {
+            "organisations": sorted(Organisation.objects.values_list("slug", "name", "aliases")),
+            "links": sorted(
+                Article.objects.get(slug=ARTICLE).organisations.values_list("slug", flat=True)
+            ),
+            "authored": sorted(
+                Source.objects.exclude(author_organisation=None).values_list(
+                    "slug", "author_organisation__slug"
+                )
+            ),
+            "targets": sorted(
+                (c.published_at, c.record_kind, c.record.natural_key())
+                for c in Correction.objects.all()
+            ),
+        }
+
+    before, dump = state(), natural_dump()
+    assert len(before["targets"]) == 3 and before["authored"] == [(OPUS, "anthropic")]
+    dump_wipe_reload(tmp_path)
+    assert state() == before
     assert natural_dump() == dump
 
 

@@ -4,14 +4,22 @@ the refusal to publish a broken quote."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.forms import EditNoteForm
 from articles.models import Article, ArticleAuthor, Correction, Quote, Section
-from articles.tests.adminform import admin_form, with_byline
+from articles.tests.adminform import admin_form, with_byline, with_inline_rows
 from articles.tests.desk import EDITORS, logged_in
-from articles.tests.factories import ArticleFactory, ImageFactory, PersonFactory, QuoteFactory
+from articles.tests.factories import (
+    ArticleFactory,
+    ImageFactory,
+    OrganisationFactory,
+    PersonFactory,
+    QuoteFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -438,3 +446,115 @@ def test_a_second_translation_in_one_language_is_refused_naming_the_first(client
     second = ArticleFactory(language="en", draft=True)
     found = errors(link_translation(client, second, original))
     assert any("already has a translation in “en”: “First English”" in e for e in found), found
+
+
+# Sources by organisations, corrections tied to a record (issue 9) ------------------------
+
+
+def inline_errors(response, prefix):
+    assert response.status_code == 200, "expected the form back with errors"
+    (formset,) = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == prefix
+    ]
+    return [
+        f"{name}: {e}" for form in formset.forms for name, es in form.errors.items() for e in es
+    ]
+
+
+def with_correction(data, **record):
+    row = {"kind": "correction", "text": "ठीक किया गया।", "published_at_0": "2026-02-11"}
+    row["published_at_1"] = "10:00:00"
+    return with_inline_rows(data, "corrections", [{**row, **record}])
+
+
+def test_a_source_has_one_author_person_organisation_or_name(client, editor):
+    source = SourceFactory()
+    url = change_url(source)
+    data = admin_form(client, url, "source_form")
+    both = {**data, "author": str(PersonFactory().pk), "author_organisation": ""}
+    both["author_organisation"] = str(OrganisationFactory().pk)
+    response = client.post(url, both)
+    assert any("A source has one author" in e for e in errors(response))
+    named = {**data, "author_organisation": both["author_organisation"], "author_name": "PTI"}
+    assert any("A source has one author" in e for e in errors(client.post(url, named)))
+    source.refresh_from_db()
+    assert source.author_organisation is None  # nothing was saved
+    alone = {**data, "author_organisation": both["author_organisation"]}
+    assert client.post(url, alone).status_code == 302
+    source.refresh_from_db()
+    assert source.attribution == str(source.author_organisation)
+
+
+def test_a_correction_may_name_only_a_record_of_its_own_story(client, editor, article):
+    quote = article.quotes.get()
+    elsewhere = QuoteFactory()
+    data = with_correction(article_form(client, article), quote=str(elsewhere.pk))
+    found = inline_errors(post(client, article, data), "corrections")
+    assert found == [
+        f"quote: “{elsewhere}” is not in this story: a correction can only name the story's "
+        "own quotes, people, organisations and sources."
+    ]
+    assert not Correction.objects.exists()
+    organisation = OrganisationFactory()
+    data = with_correction(article_form(client, article), organisation=str(organisation.pk))
+    assert inline_errors(post(client, article, data), "corrections")  # not in the story yet
+    article.organisations.add(organisation)
+    data = with_correction(article_form(client, article), quote=str(quote.pk))
+    assert post(client, article, data).status_code == 302
+    assert Correction.objects.get().record == quote
+
+
+@pytest.mark.parametrize("record", ["person", "source", "organisation"])
+def test_the_storys_people_sources_and_organisations_may_be_named(record):
+    speaker, featured, writer = PersonFactory(), PersonFactory(), PersonFactory()
+    article = ArticleFactory(people=[featured], authors=[writer])
+    quote = QuoteFactory(article=article, speaker=speaker)
+    cited, organisation = SourceFactory(), OrganisationFactory()
+    article.sources.add(cited)
+    article.organisations.add(organisation)
+    allowed = {
+        "person": [speaker, featured, writer],
+        "source": [cited, quote.source],
+        "organisation": [organisation],
+    }[record]
+    for obj in allowed:
+        Correction(article=article, text="ठीक", **{record: obj}).full_clean()
+    stranger = {"person": PersonFactory, "source": SourceFactory}.get(record, OrganisationFactory)()
+    with pytest.raises(ValidationError) as excinfo:
+        Correction(article=article, text="ठीक", **{record: stranger}).full_clean()
+    assert excinfo.value.error_dict[record][0].code == "record_not_in_story"
+
+
+def test_a_correction_names_one_record_at_most():
+    quote = QuoteFactory()
+    correction = Correction(article=quote.article, text="ठीक", quote=quote, person=quote.speaker)
+    with pytest.raises(ValidationError, match="one record at most"):
+        correction.full_clean()
+
+
+def test_correction_admin_refuses_a_record_from_another_story(client, editor, article):
+    elsewhere = OrganisationFactory()
+    url = reverse("admin:articles_correction_add")
+    data = admin_form(client, url, "correction_form")
+    data.update(
+        article=str(article.pk),
+        text="ठीक",
+        organisation=str(elsewhere.pk),
+        published_at_0="2026-02-11",
+        published_at_1="10:00:00",
+    )
+    response = client.post(url, data)
+    assert any("is not in this story" in e for e in errors(response))
+    article.organisations.add(elsewhere)
+    assert client.post(url, data).status_code == 302
+
+
+def test_a_published_storys_organisations_change_without_a_note(client, editor, article):
+    """Organisations file a story, like its tags and people: no public note needed."""
+    data = article_form(client, article)
+    data["organisations"] = [str(OrganisationFactory().pk)]
+    assert post(client, article, data).status_code == 302
+    assert article.organisations.count() == 1
+    assert not Correction.objects.exists()

@@ -17,6 +17,7 @@ from articles.tests.desk import EDITORS, REPORTERS, logged_in
 from articles.tests.factories import (
     ArticleFactory,
     ImageFactory,
+    OrganisationFactory,
     PersonFactory,
     QuoteFactory,
     SourceFactory,
@@ -122,7 +123,9 @@ def test_article_history_keeps_people_and_sources(client):
 
 
 @pytest.mark.parametrize(
-    "make", [PersonFactory, SourceFactory, ArticleFactory, QuoteFactory], ids=lambda f: f.__name__
+    "make",
+    [PersonFactory, SourceFactory, ArticleFactory, QuoteFactory, OrganisationFactory],
+    ids=lambda f: f.__name__,
 )
 @pytest.mark.parametrize("group", [EDITORS, REPORTERS])
 def test_every_record_has_a_history_page(client, make, group):
@@ -471,3 +474,38 @@ def test_restoring_a_published_byline_follows_the_correction_rule(client):
     data["correction_text"] = "लेखक का नाम वापस।"
     assert client.post(revert_url, data).status_code == 302
     assert list(article.authors.all()) == [first]
+
+
+# Organisations (issue 9) --------------------------------------------------------------
+
+
+def test_an_organisation_edit_is_a_version_with_its_diff(client):
+    logged_in(client, REPORTERS, username="samvaddata")
+    organisation = OrganisationFactory(name="एंथ्रोपिक", aliases="")
+    data = admin_form(client, change_url(organisation), "organisation_form")
+    data["aliases"] = "एंथ्रॉपिक"
+    assert client.post(change_url(organisation), data).status_code == 302
+    latest = organisation.history.latest()
+    assert latest.history_type == "~" and latest.history_user.username == "samvaddata"
+    delta = latest.diff_against(latest.prev_record)
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [("aliases", "", "एंथ्रॉपिक")]
+    page = client.get(history_url(organisation)).content.decode()
+    assert "एंथ्रॉपिक" in page[page.index('id="change-history"') :]
+
+
+def test_the_article_history_shows_organisation_changes_by_name(client):
+    logged_in(client, EDITORS)
+    anthropic = OrganisationFactory(name="एंथ्रोपिक", name_latin="Anthropic")
+    openai = OrganisationFactory(name="OpenAI", name_latin="OpenAI")
+    article = ArticleFactory(draft=True, organisations=[anthropic])
+    data = admin_form(client, change_url(article), "article_form")
+    data["organisations"] = [str(anthropic.pk), str(openai.pk)]
+    assert client.post(change_url(article), data).status_code == 302
+    latest = article.history.latest()
+    assert sorted(latest.organisations.values_list("organisation_id", flat=True)) == sorted(
+        [anthropic.pk, openai.pk]
+    )
+    page = client.get(history_url(article)).content.decode()
+    changes = page[page.index('id="change-history"') :]
+    assert "[एंथ्रोपिक (Anthropic)]" in changes
+    assert "[OpenAI, एंथ्रोपिक (Anthropic)]" in changes

@@ -6,12 +6,22 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Quote, Section, ShareLink
+from articles.models import (
+    Affiliation,
+    Article,
+    ArticleAuthor,
+    Organisation,
+    Quote,
+    Section,
+    ShareLink,
+)
 from articles.tests.adminform import admin_form, with_byline
 from articles.tests.desk import EDITORS, REPORTERS, logged_in
 from articles.tests.factories import (
+    AffiliationFactory,
     ArticleFactory,
     ImageFactory,
+    OrganisationFactory,
     PersonFactory,
     QuoteFactory,
     SourceFactory,
@@ -225,7 +235,7 @@ def test_the_groups_come_back_after_every_migrate():
     assert editors.filter(content_type__app_label="articles", codename="view_slugredirect")
     assert editors.filter(codename="view_historicalperson").exists()
     reporters = Group.objects.get(name=REPORTERS).permissions
-    assert reporters.count() == 24
+    assert reporters.count() == 32  # with organisations and roles (affiliations)
     assert not reporters.filter(codename="publish_article").exists()
 
 
@@ -362,3 +372,81 @@ def test_an_editor_changes_the_image_of_a_published_story(client):
     ArticleFactory(lead_image=image)
     logged_in(client, EDITORS)
     assert b'name="_save"' in client.get(url("image_change", image.pk)).content
+
+
+# Organisations (issue 9) --------------------------------------------------------------
+
+
+def test_reporters_add_and_change_organisations_but_only_editors_delete_them(client):
+    reporters = set(
+        Group.objects.get(name=REPORTERS).permissions.values_list("codename", flat=True)
+    )
+    assert {"add_organisation", "change_organisation", "view_organisation"} <= reporters
+    assert {"view_historicalorganisation"} <= reporters
+    assert "delete_organisation" not in reporters
+    organisation = OrganisationFactory()
+    logged_in(client, REPORTERS)
+    data = admin_form(client, url("organisation_add"), "organisation_form")
+    data.update(name="ओपनएआई", name_latin="OpenAI", slug="", kind="company")
+    assert client.post(url("organisation_add"), data).status_code == 302
+    assert client.get(url("organisation_change", organisation.pk)).status_code == 200
+    delete = url("organisation_delete", organisation.pk)
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    client.logout()
+    logged_in(client, EDITORS)
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert list(Organisation.objects.values_list("slug", flat=True)) == ["openai"]
+
+
+# Roles over time (issue 9) --------------------------------------------------------------
+
+
+def test_a_reporter_edits_a_persons_roles_like_the_person(client):
+    """Roles are edited on the person's page: add and change, with organisation and source
+    autocompletes that answer a reporter, but, as for people, no deleting."""
+    reporters = set(
+        Group.objects.get(name=REPORTERS).permissions.values_list("codename", flat=True)
+    )
+    assert {"add_affiliation", "change_affiliation", "view_affiliation"} <= reporters
+    assert {"view_historicalaffiliation"} <= reporters
+    assert "delete_affiliation" not in reporters
+    logged_in(client, REPORTERS)
+    person, organisation, source = PersonFactory(), OrganisationFactory(), SourceFactory()
+    AffiliationFactory(person=person, organisation=organisation, title="पुराना पद", position=1)
+    page = url("person_change", person.pk)
+    # No box to delete a role (an editor's page has one: the other side of the boundary).
+    assert 'name="affiliations-0-DELETE"' not in client.get(page).content.decode()
+    data = admin_form(client, page, "person_form")
+    data["affiliations-0-ended"] = "on"
+    data.update(
+        {
+            "affiliations-TOTAL_FORMS": "2",
+            "affiliations-1-organisation": str(organisation.pk),
+            "affiliations-1-title": "नया पद",
+            "affiliations-1-source": str(source.pk),
+        }
+    )
+    response = client.post(page, data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"]
+    roles = Affiliation.objects.filter(person=person).order_by("position")
+    assert [(r.title, r.ended, r.position) for r in roles] == [
+        ("पुराना पद", True, 1),
+        ("नया पद", False, 2),
+    ]
+    for field, record in (("organisation", organisation), ("source", source)):
+        answer = client.get(
+            reverse("admin:autocomplete"),
+            {
+                "term": str(record)[:4],
+                "app_label": "articles",
+                "model_name": "affiliation",
+                "field_name": field,
+            },
+        )
+        assert answer.status_code == 200
+        assert [row["id"] for row in answer.json()["results"]] == [str(record.pk)]
+    history = reverse("admin:articles_person_history", args=[person.pk])
+    assert client.get(history).status_code == 200
+    client.logout()
+    logged_in(client, EDITORS)
+    assert 'name="affiliations-0-DELETE"' in client.get(page).content.decode()

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             name='HistoricalAffiliation',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('body_name', articles.fields.NFCCharField(blank=True, default='', help_text='When the organisation has no record of its own.', max_length=300, verbose_name='body')),
+                ('body_name', articles.fields.NFCCharField(blank=True, default='', help_text='When the organisation has no record of its own.', max_length=300, verbose_name='organisation without a record')),
                 ('title', articles.fields.NFCCharField(help_text='As the newsroom writes it, e.g. सेफ़गार्ड्स रिसर्च प्रमुख.', max_length=300, verbose_name='title')),
                 ('title_en', articles.fields.NFCCharField(blank=True, default='', help_text='Where known.', max_length=300, verbose_name='title in English')),
                 ('started_on', models.DateField(blank=True, null=True, verbose_name='from')),
