@@ -1,5 +1,6 @@
 """RSS 2.0 and Atom feeds of the latest articles, and an RSS feed per person (stories they
-appear in), per author (stories they wrote), per tag and per section.
+appear in), per organisation (stories about it), per author (stories they wrote), per tag
+and per section.
 
 Only ``Article.objects.published()`` reaches a feed. Every feed costs a constant number of
 queries: the items come with their byline, people and tags prefetched (``for_listing()``).
@@ -19,7 +20,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from articles import images
-from articles.models import Article, Person, Section, Tag
+from articles.models import Article, Organisation, Person, Section, Tag
 
 FEED_LENGTH = 30
 DC_NAMESPACE = "http://purl.org/dc/elements/1.1/"
@@ -199,6 +200,28 @@ class PersonFeed(LatestArticlesFeed):
 
     def description(self, obj):
         return gettext("Articles featuring %(name)s.") % {"name": obj.name}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def items(self, obj):
+        return obj.articles.published().for_listing()[:FEED_LENGTH]
+
+
+class OrganisationFeed(LatestArticlesFeed):
+    """RSS of the published articles about an organisation; 404 for one not yet public."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Organisation.objects.published(), slug=slug)
+
+    def title(self, obj):
+        return gettext("%(name)s in the news: %(site)s") % {
+            "name": obj.name,
+            "site": settings.NEWSROOM_NAME,
+        }
+
+    def description(self, obj):
+        return gettext("Articles about %(name)s.") % {"name": obj.name}
 
     def link(self, obj):
         return obj.get_absolute_url()

@@ -574,6 +574,17 @@ class SourceQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def with_authors(self):
+        """Sources with their author, person or organisation, joined, and
+        ``author_organisation_public``: whether that organisation has a public page
+        (``Organisation.objects.published()``), so a page links it only then. No query more.
+        """
+        return self.select_related("author", "author_organisation").annotate(
+            author_organisation_public=Exists(
+                Organisation.objects.published().filter(pk=OuterRef("author_organisation_id"))
+            )
+        )
+
 
 class Source(models.Model):
     class Kind(models.TextChoices):
@@ -654,6 +665,15 @@ class Source(models.Model):
         return (self.slug,)
 
     def clean(self):
+        authors = [self.author_id, self.author_organisation_id, self.author_name.strip()]
+        if sum(bool(author) for author in authors) > 1:
+            raise ValidationError(
+                _(
+                    "A source has one author: a person, an organisation or a name typed in. "
+                    "Keep one of them and empty the others."
+                ),
+                code="several_authors",
+            )
         seen, source = {self.pk}, self.based_on
         while source is not None:
             if source.pk in seen:
@@ -669,7 +689,12 @@ class Source(models.Model):
 
     @property
     def attribution(self):
-        return str(self.author) if self.author_id else self.author_name
+        """Who issued it, as a reader sees it: the person, the organisation or the name."""
+        if self.author_id:
+            return str(self.author)
+        if self.author_organisation_id:
+            return str(self.author_organisation)
+        return self.author_name
 
 
 # Affiliations -------------------------------------------------------------------------
@@ -678,6 +703,18 @@ class Source(models.Model):
 class AffiliationQuerySet(models.QuerySet):
     def get_by_natural_key(self, person_slug, position):
         return self.get(person__slug=person_slug, position=position)
+
+    def for_career(self):
+        """Roles in career order with their organisation and source, each flagged
+        ``organisation_is_public`` (``Organisation.objects.published()``, so a page links
+        only public organisations): one query, for a Prefetch of ``affiliations``
+        (articles.affiliations reads them without asking more)."""
+        public = Organisation.objects.published().filter(pk=OuterRef("organisation"))
+        return (
+            self.select_related("organisation", "source")
+            .annotate(organisation_is_public=Exists(public))
+            .order_by("position", "pk")
+        )
 
 
 class Affiliation(models.Model):
@@ -701,7 +738,7 @@ class Affiliation(models.Model):
         verbose_name=_("organisation"),
     )
     body_name = NFCCharField(
-        _("body"),
+        _("organisation without a record"),
         max_length=300,
         blank=True,
         default="",
@@ -772,6 +809,24 @@ class Affiliation(models.Model):
     def body(self):
         """The organisation's name, or the free-text body."""
         return self.organisation.name if self.organisation_id else self.body_name
+
+    def clean(self):
+        """The rules of the table's check constraints, each as a message on its field (so
+        the constraint itself, checked after, is skipped rather than reported unclearly)."""
+        errors = {}
+        if self.organisation_id is None and not self.body_name.strip():
+            errors["organisation"] = _(
+                "Choose the organisation, or write the name of the body when it has no "
+                "record of its own."
+            )
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("The role cannot end before it starts.")
+        elif self.ended_on and not self.ended:
+            errors["ended"] = _(
+                "A role with an end date has ended: tick “role has ended” (or clear the date)."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 Affiliation.natural_key.dependencies = ["articles.person"]
@@ -880,13 +935,20 @@ class ArticleQuerySet(models.QuerySet):
             models.Prefetch("translations", queryset=public),
             models.Prefetch("translation_of__translations", queryset=public),
             models.Prefetch("people", queryset=Person.objects.order_by("name")),
+            # The linker links them in the body; JSON-LD names them in ``about``.
+            models.Prefetch("organisations", queryset=Organisation.objects.order_by("name")),
             models.Prefetch(
                 "quotes",
                 queryset=Quote.objects.select_related("speaker", "source").order_by("position"),
             ),
+            # Roles as of the story's and each quote's date (articles.affiliations).
+            models.Prefetch("people__affiliations", queryset=Affiliation.objects.for_career()),
+            models.Prefetch(
+                "quotes__speaker__affiliations", queryset=Affiliation.objects.for_career()
+            ),
             models.Prefetch("corrections", queryset=Correction.objects.order_by("-published_at")),
-            # The sources box shows each source's author.
-            models.Prefetch("sources", queryset=Source.objects.select_related("author")),
+            # The sources box shows each source's author, an organisation linked if public.
+            models.Prefetch("sources", queryset=Source.objects.with_authors()),
             "tags",
         )
 
@@ -1223,6 +1285,11 @@ class CorrectionQuerySet(models.QuerySet):
         """Corrections a reader may see: those on published articles."""
         return self.filter(article__in=Article.objects.published())
 
+    def for_record_page(self):
+        """What a quote, profile or organisation page shows of the corrections naming it:
+        the public ones, newest first, with their article (for the link to it)."""
+        return self.published().select_related("article").order_by("-published_at", "-pk")
+
 
 class Correction(models.Model):
     """A public, dated note on an article."""
@@ -1294,6 +1361,67 @@ class Correction(models.Model):
 
     def natural_key(self):
         return (*self.article.natural_key(), self.published_at)
+
+    #: The records a correction can name, in the order ``record`` looks at them.
+    RECORD_FIELDS = ("quote", "person", "organisation", "source")
+
+    @property
+    def record_kind(self):
+        """What it names, "quote", "person", "organisation" or "source", or "" (no query)."""
+        return next((name for name in self.RECORD_FIELDS if getattr(self, f"{name}_id")), "")
+
+    @property
+    def record(self):
+        """The record it names, or None; load it with the correction (select_related)."""
+        return getattr(self, self.record_kind) if self.record_kind else None
+
+    def story_records(self):
+        """The records of its article a correction may name: {field: QuerySet}.
+
+        The story's quotes; its people, quote speakers and byline; its organisations; its
+        sources and those of its quotes.
+        """
+        article = self.article
+        return {
+            "quote": Quote.objects.filter(article=article),
+            "person": Person.objects.filter(
+                Q(articles=article) | Q(quotes__article=article) | Q(bylines__article=article)
+            ).distinct(),
+            "organisation": Organisation.objects.filter(articles=article),
+            "source": Source.objects.filter(
+                Q(articles=article) | Q(quotes__article=article)
+            ).distinct(),
+        }
+
+    def clean(self):
+        named = [name for name in self.RECORD_FIELDS if getattr(self, f"{name}_id")]
+        if len(named) > 1:
+            raise ValidationError(
+                _(
+                    "A correction names one record at most: the quote, person, organisation "
+                    "or source it fixes."
+                ),
+                code="several_records",
+            )
+        if not named:
+            return
+        name = named[0]
+        # A story being added has no records yet: nothing of it can be named.
+        in_story = self.article_id is not None and (
+            self.story_records()[name].filter(pk=getattr(self, f"{name}_id")).exists()
+        )
+        if not in_story:
+            message = _(
+                "“%(record)s” is not in this story: a correction can only name the story's "
+                "own quotes, people, organisations and sources."
+            )
+            raise ValidationError(
+                {
+                    name: ValidationError(
+                        message, code="record_not_in_story", params={"record": getattr(self, name)}
+                    )
+                }
+            )
 
 
 Correction.natural_key.dependencies = ["articles.article"]

@@ -1,4 +1,4 @@
-"""Reader search over published articles, people and quotes.
+"""Reader search over published articles, people, organisations and quotes.
 
 ``parse`` turns what the reader typed into at most ``MAX_TERMS`` folded words (never an
 error: an over-long query is cut, one of only punctuation asks for a word); ``run`` returns
@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 
 import regex
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Func
+from django.db.models import BooleanField, F, FloatField, Func, Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.markup import strip_markdown
-from articles.models import Article, Person, Quote
+from articles.models import Affiliation, Article, Organisation, Person, Quote
 from articles.text import fold
 
 __all__ = ["MAX_QUERY_LENGTH", "MAX_TERMS", "highlight", "parse", "run", "snippet"]
@@ -125,22 +125,25 @@ def parse(raw) -> Query:
 class Results:
     articles: list = field(default_factory=list)
     people: list = field(default_factory=list)
+    organisations: list = field(default_factory=list)
     quotes: list = field(default_factory=list)
 
     @property
     def count(self):
-        return len(self.articles) + len(self.people) + len(self.quotes)
+        return len(self.articles) + len(self.people) + len(self.organisations) + len(self.quotes)
 
 
 def run(query: Query) -> Results:
-    """Ranked published articles, people and quotes matching every term of ``query``; at
-    most ``RESULTS_PER_KIND`` of each. Three queries, or none for an empty query."""
+    """Ranked published articles, people, organisations and quotes matching every term of
+    ``query``; at most ``RESULTS_PER_KIND`` of each. Four queries, or none for an empty
+    query."""
     if not query:
         return Results()
     backend = _postgres if connection.vendor == "postgresql" else _python
     return Results(
         articles=backend(query, _ARTICLES),
         people=backend(query, _PEOPLE),
+        organisations=backend(query, _ORGANISATIONS),
         quotes=backend(query, _QUOTES),
     )
 
@@ -161,8 +164,19 @@ def _people():
     return Person.objects.published()
 
 
+def _organisations():
+    return Organisation.objects.published()
+
+
 def _quotes():
-    return Quote.objects.published().select_related("article", "speaker", "source")
+    # Each speaker is described by the role held on the quote's date (articles.affiliations).
+    return (
+        Quote.objects.published()
+        .select_related("article", "speaker", "source")
+        .prefetch_related(
+            Prefetch("speaker__affiliations", queryset=Affiliation.objects.for_career())
+        )
+    )
 
 
 _ARTICLES = _Kind(
@@ -178,6 +192,17 @@ _PEOPLE = _Kind(
         ("aliases", "A", "simple"),
         ("description", "B", "simple"),
         ("bio", "C", "hindi"),
+    ),
+    ("name", "pk"),
+)
+# Found by any name in either script, as people are (GIN index: 0009_organisation_search).
+_ORGANISATIONS = _Kind(
+    _organisations,
+    (
+        ("name", "A", "simple"),
+        ("name_latin", "A", "simple"),
+        ("aliases", "A", "simple"),
+        ("description", "C", "hindi"),
     ),
     ("name", "pk"),
 )

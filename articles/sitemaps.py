@@ -1,7 +1,9 @@
-"""sitemap.xml (articles, people, tags, sections), the Google News sitemap and robots.txt.
+"""sitemap.xml (articles, people, organisations, tags, sections), the Google News sitemap
+and robots.txt.
 
 Only public things are listed: ``Article.objects.published()`` and what derives from it
-(``Person.objects.published()``, ``Tag.objects.published()``, ``Section.objects.published()``).
+(``Person.objects.published()``, ``Organisation.objects.published()``,
+``Tag.objects.published()``, ``Section.objects.published()``).
 Each sitemap section costs two queries (a count for pagination and the items), whatever the
 number of rows; the articles' language versions (``xhtml:link`` alternates) one more.
 """
@@ -16,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from articles.models import Article, Person, Section, Tag
+from articles.models import Article, Organisation, Person, Section, Tag
 
 NEWS_SITEMAP_MAX_AGE = datetime.timedelta(days=2)
 NEWS_SITEMAP_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap.
@@ -95,6 +97,22 @@ class PersonSitemap(Sitemap):
         return _newest(person.updated_at, person.latest_article)
 
 
+class OrganisationSitemap(Sitemap):
+    """Public organisation pages; one changes when the organisation or a story about it
+    does."""
+
+    def items(self):
+        return (
+            Organisation.objects.published()
+            .only("slug", "updated_at")
+            .annotate(latest_article=_latest_public_article_update(organisations=OuterRef("pk")))
+            .order_by("slug")
+        )
+
+    def lastmod(self, organisation):
+        return _newest(organisation.updated_at, organisation.latest_article)
+
+
 class TagSitemap(Sitemap):
     """Public tag pages, dated by the newest change to what they list."""
 
@@ -136,6 +154,7 @@ class SectionSitemap(Sitemap):
 SITEMAPS = {
     "articles": ArticleSitemap,
     "people": PersonSitemap,
+    "organisations": OrganisationSitemap,
     "tags": TagSitemap,
     "sections": SectionSitemap,
 }

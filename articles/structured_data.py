@@ -17,12 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
-from articles import images
+from articles import affiliations, images
 
 __all__ = [
     "article_data",
     "breadcrumb_data",
+    "career_data",
+    "correction_data",
     "image_data",
+    "organisation_data",
+    "organisation_page_data",
     "organization_data",
     "person_data",
     "profile_page_data",
@@ -112,13 +116,38 @@ def person_data(person, request, *, with_image=False) -> dict:
     return data
 
 
+def organisation_data(organisation, request) -> dict:
+    """An Organization node: names in both scripts, page URL, description and identifying
+    links (official page, Wikipedia, Wikidata)."""
+    data = {
+        "@type": "Organization",
+        "name": organisation.name,
+        "url": _absolute(request, organisation.get_absolute_url()),
+    }
+    alternates = [name for name in organisation.names if name != organisation.name]
+    if alternates:
+        data["alternateName"] = alternates
+    if organisation.description:
+        data["description"] = organisation.description
+    if organisation.sameas_urls:
+        data["sameAs"] = organisation.sameas_urls
+    return data
+
+
+def organisation_page_data(organisation, request) -> dict:
+    """The Organization of an organisation's page, identified by the page's URL."""
+    data = organisation_data(organisation, request)
+    return {"@context": CONTEXT, "@id": data["url"], **data}
+
+
 def article_data(article, request) -> dict:
     """NewsArticle for the article page.
 
     ``author`` is one Person per name in the byline, in byline order (never "A and B" in
     one name), or the newsroom for a story with no byline; the newsroom is the publisher.
-    ``about`` is the people featured, ``mentions`` the speakers of its quotes who are not
-    featured; corrections (newest first, as the page lists them) are CorrectionComments.
+    ``about`` is the people featured and the organisations the story is about,
+    ``mentions`` the speakers of its quotes who are not featured and the organisations that
+    issued its sources; corrections (newest first, as the page lists them) are CorrectionComments.
     ``articleSection`` names the section in the story's language; the original and the
     public translations are ``translationOfWork`` and ``workTranslation``.
     """
@@ -129,6 +158,15 @@ def article_data(article, request) -> dict:
     for quote in article.quotes.all():
         if quote.speaker_id not in featured_ids:
             mentioned.setdefault(quote.speaker_id, quote.speaker)
+    organisations = list(article.organisations.all())
+    # Organisations that issued a cited source (a press release), when they have a public
+    # page (``Source.objects.with_authors()`` says so) and the story is not about them.
+    about_ids = {organisation.pk for organisation in organisations}
+    authoring = {}
+    for source in article.sources.all():
+        public = getattr(source, "author_organisation_public", False)
+        if public and source.author_organisation_id not in about_ids:
+            authoring.setdefault(source.author_organisation_id, source.author_organisation)
     organization = organization_data(request)
     authors = [person_data(author.person, request) for author in article.byline.all()]
     data = {
@@ -162,22 +200,42 @@ def article_data(article, request) -> dict:
     keywords = [tag.name for tag in article.tags.all()]
     if keywords:
         data["keywords"] = keywords
-    if featured:
-        data["about"] = [person_data(person, request) for person in featured]
-    if mentioned:
-        data["mentions"] = [person_data(person, request) for person in mentioned.values()]
-    corrections = [
-        {
-            "@type": "CorrectionComment",
-            "text": correction.text,
-            "datePublished": _moment(correction.published_at),
-            "url": _absolute(request, correction.get_absolute_url()),
-        }
-        for correction in article.corrections.all()
+    about = [person_data(person, request) for person in featured] + [
+        organisation_data(organisation, request) for organisation in organisations
     ]
+    if about:
+        data["about"] = about
+    mentions = [person_data(person, request) for person in mentioned.values()] + [
+        organisation_data(organisation, request) for organisation in authoring.values()
+    ]
+    if mentions:
+        data["mentions"] = mentions
+    corrections = [correction_data(correction, request) for correction in article.corrections.all()]
     if corrections:
         data["correction"] = corrections
     return data
+
+
+def correction_data(correction, request) -> dict:
+    """A CorrectionComment: the note, its date and its place on the story's page (needs
+    ``correction.article``). Stories carry their own; a quote, profile or organisation
+    carries those that name it (``Correction.objects.for_record_page()``)."""
+    return {
+        "@type": "CorrectionComment",
+        "text": correction.text,
+        "datePublished": _moment(correction.published_at),
+        "url": _absolute(request, correction.get_absolute_url()),
+    }
+
+
+def record_corrections_data(record, request) -> list[dict]:
+    """CorrectionComments of the public corrections naming ``record`` (a quote, person or
+    organisation): its prefetched ``public_corrections`` (articles.views.record_corrections),
+    else one query."""
+    corrections = getattr(record, "public_corrections", None)
+    if corrections is None:
+        corrections = record.corrections.for_record_page()
+    return [correction_data(correction, request) for correction in corrections]
 
 
 def _version_data(article, request) -> dict:
@@ -227,7 +285,11 @@ def profile_page_data(person, request) -> dict:
         "@id": url,
         "url": url,
         "dateModified": _moment(person.updated_at),
-        "mainEntity": person_data(person, request, with_image=True),
+        "mainEntity": {
+            **person_data(person, request, with_image=True),
+            **career_data(person, get_language(), request),
+        },
+        **_with_corrections(person, request),
     }
 
 
@@ -241,16 +303,24 @@ def _source_data(source, request) -> dict:
         data["datePublished"] = source.published_on
     if source.author_id:
         data["author"] = person_data(source.author, request)
+    elif source.author_organisation_id:
+        # Linked (url, sameAs) only when the organisation has a public page.
+        if getattr(source, "author_organisation_public", False):
+            data["author"] = organisation_data(source.author_organisation, request)
+        else:
+            data["author"] = {"@type": "Organization", "name": source.author_organisation.name}
     elif source.author_name:
         data["author"] = {"@type": "Organization", "name": source.author_name}
     return data
 
 
 def quotation_data(quote, request) -> dict:
-    """Quotation for the quote page: creator (the speaker), text, language, source.
+    """Quotation for the quote page: creator (the speaker, with the role held on the
+    quote's date: :func:`career_data`'s nodes), text, language, source.
 
-    Needs ``quote.article``, ``quote.speaker`` and ``quote.source`` (with its author)
-    loaded with the quote; ``isBasedOn`` is the source, else the article.
+    Needs ``quote.article``, ``quote.speaker`` (with its ``affiliations`` prefetched by
+    ``Affiliation.objects.for_career()``) and ``quote.source`` (with its author) loaded
+    with the quote; ``isBasedOn`` is the source, else the article.
     """
     url = _absolute(request, quote.get_absolute_url())
     article_url = _absolute(request, quote.article.get_absolute_url())
@@ -261,7 +331,10 @@ def quotation_data(quote, request) -> dict:
         "url": url,
         "text": quote.text,
         "inLanguage": quote.article.language,
-        "creator": person_data(quote.speaker, request),
+        "creator": {
+            **person_data(quote.speaker, request),
+            **_role_on_data(quote, request),
+        },
         "isPartOf": {
             "@type": "NewsArticle",
             "headline": quote.article.headline,
@@ -280,4 +353,73 @@ def quotation_data(quote, request) -> dict:
         data["isBasedOn"] = _source_data(quote.source, request)
     else:
         data["isBasedOn"] = article_url
+    data.update(_with_corrections(quote, request))
     return data
+
+
+def _with_corrections(record, request) -> dict:
+    """``{"correction": [...]}`` for a record that public corrections name, else ``{}``."""
+    corrections = record_corrections_data(record, request)
+    return {"correction": corrections} if corrections else {}
+
+
+# Roles (articles.affiliations) ---------------------------------------------------------
+
+
+def _role_body_data(role, request) -> dict:
+    """Where a role is held: the organisation's full node when it has a public page
+    (``organisation_is_public`` from ``Affiliation.objects.for_career()``), else its name."""
+    if role.organisation_id and getattr(role, "organisation_is_public", False):
+        return organisation_data(role.organisation, request)
+    return {"@type": "Organization", "name": role.body}
+
+
+def _role_data(role, language, request, prop) -> dict:
+    """schema.org's Role pattern: an OrganizationRole standing in for the organisation
+    under ``prop`` (worksFor, alumniOf), carrying the title and the dates known."""
+    data = {
+        "@type": "OrganizationRole",
+        "roleName": affiliations.title_in(role, language),
+        prop: _role_body_data(role, request),
+    }
+    if role.started_on:
+        data["startDate"] = role.started_on
+    if role.ended_on:
+        data["endDate"] = role.ended_on
+    return data
+
+
+def _roles_data(current, past, language, request) -> dict:
+    """Roles held now as ``jobTitle`` and ``worksFor``; roles that have ended as
+    ``alumniOf`` only, never as a current title (schema.org has no past-tense jobTitle)."""
+    data = {}
+    if current:
+        titles = [affiliations.title_in(role, language) for role in current]
+        data["jobTitle"] = titles[0] if len(titles) == 1 else titles
+        data["worksFor"] = [_role_data(role, language, request, "worksFor") for role in current]
+    if past:
+        data["alumniOf"] = [_role_data(role, language, request, "alumniOf") for role in past]
+    return data
+
+
+def career_data(person, language, request) -> dict:
+    """A profile's Person properties for the whole career (``person.affiliations``
+    prefetched, in career order): current roles as ``jobTitle``/``worksFor``, past ones as
+    ``alumniOf``, each an OrganizationRole with its title in ``language`` and known dates."""
+    roles = list(person.affiliations.all())
+    current = [role for role in roles if not role.ended]
+    past = [role for role in roles if role.ended]
+    return _roles_data(current, past, language, request)
+
+
+def _role_on_data(quote, request) -> dict:
+    """The speaker's role on the quote's date (articles.affiliations.role_on), in the
+    story's language: ``jobTitle``/``worksFor`` while still held, ``alumniOf`` once ended;
+    nothing when no role applies (the Person's ``description`` then stands)."""
+    role = affiliations.role_on(quote.speaker.affiliations.all(), affiliations.quote_date(quote))
+    if role is None:
+        return {}
+    language = quote.article.language
+    if role.ended:
+        return _roles_data([], [role], language, request)
+    return _roles_data([role], [], language, request)

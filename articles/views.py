@@ -5,14 +5,40 @@ articles.search and the people index order from articles.collation."""
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import collation, publishing, search
-from articles.linking import linked_body
-from articles.models import Article, Correction, Person, Quote, Section, Tag
+from articles.linking import body_for_page
+from articles.models import (
+    Affiliation,
+    Article,
+    Correction,
+    Organisation,
+    Person,
+    Quote,
+    Section,
+    Source,
+    Tag,
+)
+
+
+def record_corrections(lookup):
+    """Prefetch of the public corrections that name a record (``lookup``: its
+    ``corrections``), into ``public_corrections``: what _record_corrections.html shows."""
+    return Prefetch(
+        lookup, queryset=Correction.objects.for_record_page(), to_attr="public_corrections"
+    )
+
+
+def careers(lookup):
+    """Prefetch of the roles under ``lookup`` (a person's ``affiliations``) in career order,
+    with organisations and sources: what articles.affiliations reads to describe a person
+    as of a date, at one query whatever the number of people."""
+    return Prefetch(lookup, queryset=Affiliation.objects.for_career())
 
 
 class ArticleListView(ListView):
@@ -32,8 +58,10 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().for_article_page()
 
     def get_context_data(self, **kwargs):
+        body = body_for_page(self.object)
         return super().get_context_data(
-            linked_body=linked_body(self.object),
+            linked_body=body.html,
+            marked_quotes=body.marked_quotes,
             related=Article.objects.published().related_to(self.object),
             **kwargs,
         )
@@ -49,7 +77,11 @@ class PersonDetailView(DetailView):
     articles_per_page = 20
 
     def get_queryset(self):
-        return Person.objects.published().select_related("photo").prefetch_related("tags")
+        return (
+            Person.objects.published()
+            .select_related("photo")
+            .prefetch_related("tags", record_corrections("corrections"), careers("affiliations"))
+        )
 
     def get_context_data(self, **kwargs):
         person = self.object
@@ -75,6 +107,8 @@ class PersonDetailView(DetailView):
         )
         by_article = {}
         for quote in quotes:
+            # The profile's own person, roles loaded: each quote names the role of its date.
+            quote.speaker = person
             by_article.setdefault(quote.article_id, []).append(quote)
         entries = [(article, by_article.get(article.pk, [])) for article in page]
         return super().get_context_data(
@@ -102,6 +136,61 @@ class PersonListView(TemplateView):
         )
 
 
+class OrganisationDetailView(DetailView):
+    """An organisation's page: the people affiliated with it now, then before (only people
+    a reader may see), the public stories about it (newest first, paginated) and the public
+    corrections that name it."""
+
+    template_name = "articles/organisation_detail.html"
+    context_object_name = "organisation"
+    articles_per_page = 20
+
+    def get_queryset(self):
+        affiliations = (
+            Affiliation.objects.filter(person__in=Person.objects.published())
+            .select_related("person")
+            .order_by("person__name", "position", "pk")
+        )
+        return Organisation.objects.published().prefetch_related(
+            Prefetch("affiliations", queryset=affiliations),
+            record_corrections("corrections"),
+        )
+
+    def get_context_data(self, **kwargs):
+        affiliations = list(self.object.affiliations.all())
+        articles = (
+            Article.objects.published()
+            .filter(organisations=self.object)
+            .for_listing()
+            .order_by("-published_at", "-pk")
+        )
+        page = Paginator(articles, self.articles_per_page).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            current_affiliations=[a for a in affiliations if not a.ended],
+            former_affiliations=[a for a in affiliations if a.ended],
+            articles=page,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            **kwargs,
+        )
+
+
+class OrganisationListView(TemplateView):
+    """Organisations A to Z, beside the people's index: by the Devanagari name, then by the
+    Latin name, in dictionary order."""
+
+    template_name = "articles/organisation_list.html"
+
+    def get_context_data(self, **kwargs):
+        organisations = list(Organisation.objects.published().order_by())
+        return super().get_context_data(
+            devanagari_groups=collation.group_by_initial(organisations, script="deva"),
+            latin_groups=collation.group_by_initial(organisations, script="latn"),
+            organisation_count=len(organisations),
+            **kwargs,
+        )
+
+
 class TagDetailView(DetailView):
     """Everything public that carries a tag: articles (paginated), people and quotes."""
 
@@ -122,6 +211,7 @@ class TagDetailView(DetailView):
             Quote.objects.published()
             .filter(tag_links__tag=tag)
             .select_related("article", "speaker", "source")
+            .prefetch_related(careers("speaker__affiliations"))
             .order_by("-article__published_at", "position")
         )
         return super().get_context_data(
@@ -168,8 +258,13 @@ class QuoteDetailView(DetailView):
     def get_queryset(self):
         return (
             Quote.objects.published()
-            .select_related("article", "speaker", "source")
-            .prefetch_related("tags")
+            .select_related("article", "speaker")
+            .prefetch_related(
+                Prefetch("source", queryset=Source.objects.with_authors()),
+                "tags",
+                record_corrections("corrections"),
+                careers("speaker__affiliations"),
+            )
         )
 
 
@@ -179,9 +274,11 @@ class CorrectionListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
+        # The record each names is linked: its quote (with the speaker), person,
+        # organisation, or source (shown by name: a source has no page of its own).
         return (
             Correction.objects.published()
-            .select_related("article")
+            .select_related("article", "quote__speaker", "person", "organisation", "source")
             .order_by("-published_at", "-pk")
         )
 

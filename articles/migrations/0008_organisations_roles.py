@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
             name='Affiliation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body_name', articles.fields.NFCCharField(blank=True, default='', help_text='When the organisation has no record of its own.', max_length=300, verbose_name='body')),
+                ('body_name', articles.fields.NFCCharField(blank=True, default='', help_text='When the organisation has no record of its own.', max_length=300, verbose_name='organisation without a record')),
                 ('title', articles.fields.NFCCharField(help_text='As the newsroom writes it, e.g. सेफ़गार्ड्स रिसर्च प्रमुख.', max_length=300, verbose_name='title')),
                 ('title_en', articles.fields.NFCCharField(blank=True, default='', help_text='Where known.', max_length=300, verbose_name='title in English')),
                 ('started_on', models.DateField(blank=True, null=True, verbose_name='from')),

@@ -7,7 +7,7 @@ In a template that extends base.html::
     {% block jsonld %}{% jsonld article %}{% endblock %}
 
 ``page_meta`` takes the page's main object (an Article, Person, Quote or Tag) or nothing
-(lists, search, …); ``jsonld`` takes an Article, Person or Quote.
+(lists, search, …); ``jsonld`` takes an Article, Person, Organisation or Quote.
 """
 
 from django import template
@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from articles import images, structured_data
-from articles.models import Article, Person, Quote, Section, Tag
+from articles.models import Article, Organisation, Person, Quote, Section, Tag
 
 register = template.Library()
 
@@ -39,6 +39,8 @@ def jsonld(context, obj):
         data = structured_data.profile_page_data(obj, request)
     elif isinstance(obj, Quote):
         data = structured_data.quotation_data(obj, request)
+    elif isinstance(obj, Organisation):
+        data = structured_data.organisation_page_data(obj, request)
     else:
         raise template.TemplateSyntaxError(f"jsonld: no structured data for {type(obj)!r}")
     return _script(data)
@@ -96,6 +98,17 @@ def _meta_for(obj):
                 "application/rss+xml",
                 gettext("%(name)s in the news (RSS)") % {"name": obj.name},
                 reverse("articles:person-feed", kwargs={"slug": obj.slug}),
+            ),
+        }
+    if isinstance(obj, Organisation):
+        return {
+            "title": obj.name,
+            "description": obj.description,
+            "type": "website",
+            "feed": (
+                "application/rss+xml",
+                gettext("%(name)s in the news (RSS)") % {"name": obj.name},
+                reverse("articles:organisation-feed", kwargs={"slug": obj.slug}),
             ),
         }
     if isinstance(obj, Quote):

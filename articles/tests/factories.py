@@ -9,7 +9,17 @@ from django.utils import timezone
 from PIL import ExifTags
 from PIL import Image as PILImage
 
-from articles.models import Article, Correction, Image, Person, Quote, Section, Source
+from articles.models import (
+    Affiliation,
+    Article,
+    Correction,
+    Image,
+    Organisation,
+    Person,
+    Quote,
+    Section,
+    Source,
+)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -19,6 +29,15 @@ class PersonFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"व्यक्ति {n}")
     name_latin = factory.Sequence(lambda n: f"Person {n}")
     description = "पत्रकार"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"संस्था {n}")
+    name_latin = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.COMPANY
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -69,6 +88,11 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for position, person in enumerate(extracted):
                 self.byline.create(person=person, position=position)
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organisations.set(extracted)
 
 
 class QuoteFactory(factory.django.DjangoModelFactory):
@@ -126,3 +150,15 @@ class ImageFactory(factory.django.DjangoModelFactory):
     language = "hi"
     caption = "दिल्ली में एक सभा।"
     credit = "फ़ोटो: न्यूज़रूम"
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    """A role at an organisation; dates unknown and still held unless given."""
+
+    class Meta:
+        model = Affiliation
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"पद {n}")
+    position = factory.Sequence(lambda n: n + 1)

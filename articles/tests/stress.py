@@ -14,10 +14,12 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from articles.models import (
+    Affiliation,
     Article,
     ArticleAuthor,
     Correction,
     Image,
+    Organisation,
     Person,
     Quote,
     Section,
@@ -103,8 +105,54 @@ def set_byline(article, people):
     )
 
 
+def stress_organisations(batch, count):
+    """Organisations whose every text field is at its longest, with aliases in both
+    scripts, all three identifying links and a rotating kind."""
+    return [
+        Organisation.objects.create(
+            name=fill(DEVANAGARI_WORDS, max_length(Organisation, "name"), start=n + 3),
+            name_latin=fill(LATIN_WORDS, max_length(Organisation, "name_latin"), start=n + 3),
+            slug=long_slug(f"-संस्था-{batch}-{n}"),
+            aliases=f"संस्था{n} {DEVANAGARI_WORDS[n % 10]}\nOrg{n} {LATIN_WORDS[n % 6]}",
+            kind=Organisation.Kind.values[n % len(Organisation.Kind.values)],
+            description=fill(DEVANAGARI_WORDS + LATIN_WORDS, 3000, start=n),
+            website=long_url(Organisation, "website"),
+            wikipedia_url=long_url(Organisation, "wikipedia_url", "https://hi.wikipedia.org/wiki/"),
+            wikidata_id="Q" + "8" * (max_length(Organisation, "wikidata_id") - 1),
+        )
+        for n in range(count)
+    ]
+
+
+def stress_affiliations(persons, organisations):
+    """A couple of roles per organisation: a current one and one that has ended, with the
+    longest titles."""
+    for n, organisation in enumerate(organisations):
+        for k, ended in enumerate([False, True]):
+            if not persons:
+                return
+            Affiliation.objects.create(
+                person=persons[(n + k) % len(persons)],
+                organisation=organisation,
+                title=fill(DEVANAGARI_WORDS, max_length(Affiliation, "title"), start=n + k),
+                title_en=fill(LATIN_WORDS, max_length(Affiliation, "title_en"), start=n + k),
+                started_on=datetime.date(2024, 1 + n % 12, 1),
+                ended_on=datetime.date(2026, 1, 1 + n % 28) if ended else None,
+                ended=ended,
+                position=100 + 2 * n + k,
+            )
+
+
 def build_stress_newsroom(
-    *, people=12, quotes=16, tags=10, corrections=6, sources=4, authors=5, portraits=3
+    *,
+    people=12,
+    quotes=16,
+    tags=10,
+    corrections=6,
+    sources=4,
+    authors=5,
+    portraits=3,
+    organisations=3,
 ):
     """Create and return one published article carrying the given numbers of related rows.
 
@@ -114,7 +162,9 @@ def build_stress_newsroom(
     of the tags, in the same section, with the same byline.
 
     Every person has a Devanagari name, a Latin name, aliases in both scripts, a role, a
-    bio and all three identifying links, each at its longest; every quote is in the body
+    bio and all three identifying links, each at its longest; so has each of the
+    ``organisations`` the story is about (named in the body, each with a current and a
+    former affiliation, a correction naming the first); every quote is in the body
     verbatim (the quote-integrity rule) and has a source; half the quotes are paraphrases,
     and direct quotes carry an English original.
     """
@@ -167,11 +217,13 @@ def build_stress_newsroom(
                 notes=fill(DEVANAGARI_WORDS, 1000, start=n),
             )
         )
+    organisation_rows = stress_organisations(batch, organisations)
     quote_texts = [fill(DEVANAGARI_WORDS, 400, start=n) + f" उद्धरण {n}।" for n in range(quotes)]
     body = "\n\n".join(
         [
             "## " + fill(DEVANAGARI_WORDS, 120),
             " ".join(f"{p.name} ने कहा, और {p.name_latin} की बात सुनी गई।" for p in persons),
+            " ".join(f"{o.name} और {o.alias_list[-1]} ने बयान दिया।" for o in organisation_rows),
             *(f"> {text}" for text in quote_texts),
             "- " + "\n- ".join(p.alias_list[0] for p in persons),
         ]
@@ -189,6 +241,8 @@ def build_stress_newsroom(
     )
     set_byline(article, writers)
     article.people.set(persons)
+    article.organisations.set(organisation_rows)
+    stress_affiliations(persons, organisation_rows)
     article.sources.set(source_rows)
     tag_names = [
         fill(DEVANAGARI_WORDS if n % 2 else LATIN_WORDS, max_length(Tag, "name") - 8, start=n)
@@ -225,6 +279,7 @@ def build_stress_newsroom(
     )
     set_byline(english, writers)
     english.people.set(persons)
+    english.organisations.set(organisation_rows)
     english.tags.set(tag_names[:3])
     for n in range(corrections):
         Correction.objects.create(
@@ -232,5 +287,6 @@ def build_stress_newsroom(
             kind=Correction.Kind.values[n % len(Correction.Kind.values)],
             text=fill(DEVANAGARI_WORDS + LATIN_WORDS, 1000, start=n),
             published_at=now - datetime.timedelta(hours=2, minutes=n),
+            organisation=organisation_rows[0] if n == 0 and organisation_rows else None,
         )
     return article

@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Person
-from articles.tests.factories import ArticleFactory, PersonFactory, QuoteFactory, SectionFactory
+from articles.tests.factories import (
+    ArticleFactory,
+    OrganisationFactory,
+    PersonFactory,
+    QuoteFactory,
+    SectionFactory,
+)
 from articles.tests.stress import build_stress_newsroom
 
 pytestmark = pytest.mark.django_db
@@ -347,3 +353,52 @@ def test_section_and_author_feed_query_count_does_not_grow(
     with django_assert_num_queries(5):
         response = client.get(url)
     assert len(read(client, url).entries) == 5 and response.status_code == 200
+
+
+# Organisation feeds (issue 9) ---------------------------------------------------------
+
+
+def test_organisation_feed_lists_public_stories_about_it_newest_first(client):
+    org = OrganisationFactory(name="एंथ्रोपिक", name_latin="Anthropic", slug="anthropic")
+    older = ArticleFactory(
+        organisations=[org], published_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    newer = ArticleFactory(organisations=[org], headline=TRICKY)
+    ArticleFactory(organisations=[org], draft=True)
+    ArticleFactory()  # about something else
+    url = reverse("articles:organisation-feed", kwargs={"slug": "anthropic"})
+    channel = rss(client, url)
+    assert "एंथ्रोपिक" in channel.findtext("title")
+    assert channel.findtext("link") == f"http://testserver{org.get_absolute_url()}"
+    assert [i.findtext("link") for i in channel.findall("item")] == [
+        f"http://testserver{newer.get_absolute_url()}",
+        f"http://testserver{older.get_absolute_url()}",
+    ]
+    feed = read(client, url)
+    assert feed.entries[0].title == TRICKY
+
+
+def test_organisation_feed_of_one_only_in_drafts_is_404(client):
+    hidden = OrganisationFactory(name="गुप्त संस्था")
+    ArticleFactory(organisations=[hidden], draft=True)
+    response = client.get(reverse("articles:organisation-feed", kwargs={"slug": hidden.slug}))
+    assert response.status_code == 404
+    assert "गुप्त संस्था" not in response.content.decode()
+
+
+def test_organisation_feed_query_count_does_not_grow(client, django_assert_num_queries):
+    org = OrganisationFactory()
+    ArticleFactory(organisations=[org], people=PersonFactory.create_batch(2), tags=["क"])
+    url = reverse("articles:organisation-feed", kwargs={"slug": org.slug})
+    with django_assert_num_queries(5):  # organisation, items, bylines, people, tags
+        client.get(url)
+    for _ in range(4):
+        ArticleFactory(
+            organisations=[org, OrganisationFactory()],
+            people=PersonFactory.create_batch(3),
+            tags=["क", "ख"],
+            authors=PersonFactory.create_batch(2),
+        )
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert len(ET.fromstring(response.content).findall("channel/item")) == 5

@@ -32,7 +32,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.views.defaults import server_error
 
-from articles.models import Article, Person, ShareLink, Tag
+from articles.models import Article, Organisation, Person, ShareLink, Tag
 from articles.tests.conftest import require_or_skip
 from articles.tests.stress import build_stress_newsroom
 
@@ -50,6 +50,7 @@ class Newsroom:
     name: str
     article: Article
     person: Person
+    organisation: Organisation
     quote: object
     tag: Tag
     search: str
@@ -66,6 +67,8 @@ PAGE_TYPES = {
     "article-detail": (lambda n: n.article.get_absolute_url(), 200),
     "person-list": (lambda n: _url("person-list"), 200),
     "person-detail": (lambda n: n.person.get_absolute_url(), 200),
+    "organisation-list": (lambda n: _url("organisation-list"), 200),
+    "organisation-detail": (lambda n: n.organisation.get_absolute_url(), 200),
     "section-detail": (lambda n: n.article.section.get_absolute_url(), 200),
     "tag-detail": (lambda n: _url("tag-detail", slug=n.tag.slug), 200),
     "quote-detail": (lambda n: _url("quote-detail", pk=n.quote.pk), 200),
@@ -102,6 +105,7 @@ def seed_newsroom():
         name="seed",
         article=article,
         person=person,
+        organisation=Organisation.objects.get(slug="anthropic"),
         quote=person.quotes.order_by("position").first(),
         tag=Tag.objects.get(slug="इस्तीफा"),
         search="इस्तीफा",
@@ -115,6 +119,7 @@ def stress_newsroom(**sizes):
         name="stress",
         article=article,
         person=article.people.order_by("pk").first(),
+        organisation=article.organisations.order_by("pk").first(),
         quote=article.quotes.order_by("position").first(),
         tag=article.tags.order_by("pk").first(),
         search="सुरक्षा",
@@ -216,8 +221,12 @@ def test_query_count_does_not_grow_with_people_quotes_tags_corrections(client, p
             assert client.get(url).status_code == status
         return [query["sql"] for query in captured.captured_queries]
 
-    small = queries(stress_newsroom(people=1, quotes=1, tags=1, corrections=1, sources=1))
-    big = queries(stress_newsroom(people=9, quotes=14, tags=7, corrections=5, sources=4))
+    small = queries(
+        stress_newsroom(people=1, quotes=1, tags=1, corrections=1, sources=1, organisations=1)
+    )
+    big = queries(
+        stress_newsroom(people=9, quotes=14, tags=7, corrections=5, sources=4, organisations=5)
+    )
     assert len(big) == len(small), "\n\n".join(big)
 
 

@@ -3,7 +3,12 @@ from django.db import connection
 from django.urls import reverse
 
 from articles import search
-from articles.tests.factories import ArticleFactory, PersonFactory, QuoteFactory
+from articles.tests.factories import (
+    ArticleFactory,
+    OrganisationFactory,
+    PersonFactory,
+    QuoteFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,16 +110,21 @@ def test_search_page_shows_highlighted_escaped_results(client):
 
 def test_search_query_count_is_constant(client, django_assert_num_queries, newsroom):
     url = reverse("articles:search")
-    # One query per kind, plus the articles' people and bylines (prefetched), plus the
-    # navigation's sections (on every page).
-    with django_assert_num_queries(6):
+    # One query per kind (articles, people, organisations, quotes), plus the articles'
+    # people and bylines and the speakers' roles (prefetched), plus the navigation's
+    # sections (on every page). Every kind finds something from the start, so that no
+    # prefetch is skipped for want of rows on one database and not the other.
+    QuoteFactory(article=newsroom["resignation"], speaker=newsroom["mrinank"], text="मृणांक बोले")
+    newsroom["resignation"].organisations.add(OrganisationFactory(name="मृणांक ट्रस्ट"))
+    with django_assert_num_queries(8):
         client.get(url, {"q": "मृणांक"})
     for _ in range(5):
         person = PersonFactory(name="मृणांक वर्मा")
         article = ArticleFactory(body="मृणांक आए", people=[person, newsroom["mrinank"]])
         QuoteFactory(article=article, speaker=person, text="मृणांक ने कहा")
         article.byline.create(person=person)
-    with django_assert_num_queries(6):
+        article.organisations.add(OrganisationFactory(name="मृणांक फ़ाउंडेशन"))
+    with django_assert_num_queries(8):
         client.get(url, {"q": "मृणांक"})
     with django_assert_num_queries(1):  # the navigation only: no search is run
         client.get(url, {"q": "!!!"})
@@ -126,7 +136,7 @@ def test_postgres_uses_the_gin_indexes_and_named_configurations(newsroom):
         cursor.execute("SELECT cfgname FROM pg_ts_config WHERE cfgname = 'hindi'")
         assert cursor.fetchone() == ("hindi",)
     query = search.parse("इस्तीफे")
-    for kind in (search._ARTICLES, search._PEOPLE, search._QUOTES):
+    for kind in (search._ARTICLES, search._PEOPLE, search._ORGANISATIONS, search._QUOTES):
         queryset = kind.queryset().model.objects.filter(
             search._Match(kind, query.terms, rank=False)
         )
@@ -136,9 +146,11 @@ def test_postgres_uses_the_gin_indexes_and_named_configurations(newsroom):
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        index = {"article": "article_search_idx", "person": "person_search_idx"}.get(
-            kind.queryset().model._meta.model_name, "quote_search_idx"
-        )
+        index = {
+            "article": "article_search_idx",
+            "person": "person_search_idx",
+            "organisation": "organisation_search_idx",
+        }.get(kind.queryset().model._meta.model_name, "quote_search_idx")
         assert index in plan, plan
 
 
@@ -153,3 +165,36 @@ def test_postgres_query_still_finds_inflections_without_a_hindi_stemmer():
         assert cursor.fetchone() == (True,)
         cursor.execute(f"SELECT to_tsvector('simple', 'बारिश') @@ ({plain})", params)
         assert cursor.fetchone() == (False,)
+
+
+# Organisations (issue 9) --------------------------------------------------------------
+
+
+@pytest.fixture
+def anthropic():
+    org = OrganisationFactory(
+        name="एंथ्रोपिक", name_latin="Anthropic", aliases="एंथ्रॉपिक\nAnthropic PBC"
+    )
+    ArticleFactory(organisations=[org])
+    hidden = OrganisationFactory(name="एंथ्रोपिक लैब्स", name_latin="Anthropic Labs")
+    ArticleFactory(organisations=[hidden], draft=True)
+    return org
+
+
+@pytest.mark.parametrize("q", ["एंथ्रोपिक", "एंथ्रॉपिक", "anthropic", "ANTHROPIC pbc", "एंथ्रो"])
+def test_organisations_are_found_by_any_name_in_either_script(anthropic, q):
+    assert find(q).organisations == [anthropic]
+
+
+def test_organisation_names_fold_like_everything_else():
+    org = OrganisationFactory(name="फ़ाउंडेशन ज़िंदगी", name_latin="")
+    ArticleFactory(organisations=[org])
+    assert find("फाउंडेशन जिंदगी").organisations == [org]  # without the nukta
+
+
+def test_search_page_shows_organisations_as_a_group(client, anthropic):
+    html = client.get(reverse("articles:search"), {"q": "Anthropic"}).content.decode()
+    assert '<h2 id="results-organisations">' in html
+    assert f'href="{anthropic.get_absolute_url()}"' in html
+    assert "<mark>Anthropic</mark>" in html
+    assert "Anthropic Labs" not in html  # only in a draft

@@ -8,9 +8,16 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Person, Tag
+from articles.models import Article, Organisation, Person, Tag
 from articles.sitemaps import NEWS_SITEMAP_LIMIT
-from articles.tests.factories import ArticleFactory, PersonFactory, QuoteFactory, SectionFactory
+from articles.tests.factories import (
+    ArticleFactory,
+    OrganisationFactory,
+    PersonFactory,
+    QuoteFactory,
+    SectionFactory,
+    SourceFactory,
+)
 from articles.tests.stress import build_stress_newsroom
 
 pytestmark = pytest.mark.django_db
@@ -61,12 +68,13 @@ def news_entries(client):
     return entries
 
 
-def test_sitemap_lists_the_seeds_article_people_tags_and_section(client):
+def test_sitemap_lists_the_seeds_article_people_organisations_tags_and_section(client):
     call_command("loaddata", "seed", verbosity=0)
     entries = sitemap_entries(client)
     article = Article.objects.get()
     expected = {absolute(article.get_absolute_url())}
     expected |= {absolute(p.get_absolute_url()) for p in Person.objects.all()}
+    expected |= {absolute(o.get_absolute_url()) for o in Organisation.objects.all()}
     expected |= {
         absolute(reverse("articles:tag-detail", kwargs={"slug": t.slug})) for t in Tag.objects.all()
     }
@@ -115,18 +123,18 @@ def test_person_quoted_in_a_public_article_is_listed(client):
 
 
 def test_sitemap_query_count_does_not_grow(client, django_assert_num_queries):
-    build_stress_newsroom(people=2, quotes=2, tags=2, corrections=1)
-    # Per section (articles, people, tags, sections): a count for pagination, then the
-    # items; and the articles' language versions.
-    with django_assert_num_queries(9):
+    build_stress_newsroom(people=2, quotes=2, tags=2, corrections=1, organisations=1)
+    # Per section (articles, people, organisations, tags, sections): a count for
+    # pagination, then the items; and the articles' language versions.
+    with django_assert_num_queries(11):
         first = sitemap_entries(client)
-    build_stress_newsroom(people=8, quotes=10, tags=6, corrections=4)
+    build_stress_newsroom(people=8, quotes=10, tags=6, corrections=4, organisations=6)
     section = SectionFactory()
     for article in ArticleFactory.create_batch(
         5, people=PersonFactory.create_batch(3), tags=["एक", "दो"], section=section
     ):
         ArticleFactory(language="en", translation_of=article, section=SectionFactory())
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         second = sitemap_entries(client)
     assert len(second) > len(first)
 
@@ -254,3 +262,26 @@ def test_news_sitemap_is_unchanged_by_sections_and_translations(client):
     assert sorted(entry["language"] for entry in entries) == ["en", "hi"]
     body = client.get(reverse("articles:news-sitemap")).content
     assert b"xhtml" not in body
+
+
+# Organisations (issue 9) --------------------------------------------------------------
+
+
+def test_public_organisations_are_listed_dated_by_their_newest_story(client):
+    about = OrganisationFactory()
+    Organisation.objects.filter(pk=about.pk).update(
+        updated_at=timezone.make_aware(datetime.datetime(2026, 1, 1))
+    )
+    article = ArticleFactory(organisations=[about])
+    later = timezone.make_aware(datetime.datetime(2026, 3, 5, 12))
+    Article.objects.filter(pk=article.pk).update(
+        published_at=later - datetime.timedelta(days=1), updated_at=later
+    )
+    issuer = OrganisationFactory()  # public as the author of a cited source
+    ArticleFactory().sources.add(SourceFactory(author_organisation=issuer))
+    hidden = OrganisationFactory()
+    ArticleFactory(organisations=[hidden], draft=True)
+    entries = sitemap_entries(client)
+    assert entries[absolute(about.get_absolute_url())] == "2026-03-05"
+    assert absolute(issuer.get_absolute_url()) in entries
+    assert hidden.slug not in "\n".join(entries)

@@ -1,5 +1,6 @@
 """JSON-LD (articles/structured_data.py, the jsonld tag) and the page head (page_meta)."""
 
+import datetime
 import json
 from html.parser import HTMLParser
 
@@ -8,12 +9,14 @@ from django.core.management import call_command
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Person
 from articles.structured_data import to_script_json
 from articles.tests.factories import (
     ArticleFactory,
     CorrectionFactory,
+    OrganisationFactory,
     PersonFactory,
     QuoteFactory,
     SectionFactory,
@@ -116,7 +119,7 @@ def test_article_page_has_news_article_with_people_and_corrections(client, seed)
         "url": "http://testserver/",
     }
     assert data["author"]["name"] == "Newsroom"
-    about = {p["name"]: p for p in data["about"]}
+    about = {p["name"]: p for p in data["about"] if p["@type"] == "Person"}
     assert set(about) == {p.name for p in seed.people.all()}
     sharma = about["मृणांक शर्मा"]
     assert sharma["url"] == f"http://testserver{person.get_absolute_url()}"
@@ -205,6 +208,58 @@ def test_quotation_data(rf):
     assert quotation_data(no_source, rf.get("/"))["isBasedOn"] == (
         f"http://testserver{no_source.article.get_absolute_url()}"
     )
+
+
+def test_corrections_naming_a_quote_or_person_are_in_their_jsonld(client):
+    person = PersonFactory()
+    article = ArticleFactory(people=[person])
+    quote = QuoteFactory(article=article, speaker=person)
+    on_quote = CorrectionFactory(article=article, quote=quote, text="शब्द ठीक किए।")
+    CorrectionFactory(
+        article=article,
+        person=person,
+        text="पद ठीक किया।",
+        published_at=on_quote.published_at - datetime.timedelta(hours=1),
+    )
+    CorrectionFactory(
+        article=article,
+        text="ख़बर का सुधार",
+        published_at=on_quote.published_at - datetime.timedelta(hours=2),
+    )
+    quotation = only_jsonld(client.get(quote.get_absolute_url()))
+    assert quotation["correction"] == [
+        {
+            "@type": "CorrectionComment",
+            "text": "शब्द ठीक किए।",
+            "datePublished": timezone.localtime(on_quote.published_at).isoformat(),
+            "url": f"http://testserver{on_quote.get_absolute_url()}",
+        }
+    ]
+    profile = only_jsonld(client.get(person.get_absolute_url()))
+    assert [c["text"] for c in profile["correction"]] == ["पद ठीक किया।"]
+    # The story carries all three, through the same builder.
+    story = only_jsonld(client.get(article.get_absolute_url()))
+    assert len(story["correction"]) == 3
+    assert story["correction"][0] == quotation["correction"][0]
+    plain = QuoteFactory()
+    assert "correction" not in only_jsonld(client.get(plain.get_absolute_url()))
+
+
+def test_a_source_by_an_organisation_has_an_organization_author(client):
+    issuer = OrganisationFactory(name="एंथ्रोपिक", name_latin="Anthropic")
+    release = SourceFactory(title="लॉन्च", author=None, author_organisation=issuer)
+    article = ArticleFactory()
+    article.sources.add(release)
+    quote = QuoteFactory(article=article, source=release)
+    author = only_jsonld(client.get(quote.get_absolute_url()))["isBasedOn"]["author"]
+    assert author["@type"] == "Organization"
+    assert author["name"] == "एंथ्रोपिक"
+    assert author["url"] == f"http://testserver{issuer.get_absolute_url()}"
+    # An organisation without a public page is named, with no link to a page that is 404.
+    quiet = OrganisationFactory(name="गुप्त संस्था")
+    hidden = QuoteFactory(source=SourceFactory(author=None, author_organisation=quiet))
+    author = only_jsonld(client.get(hidden.get_absolute_url()))["isBasedOn"]["author"]
+    assert author == {"@type": "Organization", "name": "गुप्त संस्था"}
 
 
 def test_jsonld_tag_refuses_an_object_it_does_not_know():
@@ -409,3 +464,118 @@ def test_a_draft_original_is_not_named_by_its_translation(client):
     english = ArticleFactory(language="en", translation_of=original)
     data = only_jsonld(client.get(english.get_absolute_url()))
     assert "translationOfWork" not in data
+
+
+# Organisations (issue 9) --------------------------------------------------------------
+
+
+def test_organisation_page_carries_an_organization_with_same_as(client):
+    org = OrganisationFactory(
+        name="एंथ्रोपिक",
+        name_latin="Anthropic",
+        aliases="एंथ्रॉपिक",
+        slug="anthropic",
+        description=HOSTILE,
+        website="https://www.anthropic.com/",
+        wikidata_id="Q116758847",
+    )
+    ArticleFactory(organisations=[org])
+    response = client.get(org.get_absolute_url())
+    parser = parse_head(response)
+    assert parser.scripts == 1 and "</script><script>" not in parser.jsonld[0]
+    data = json.loads(parser.jsonld[0])
+    url = "http://testserver/organisations/anthropic/"
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "Organization" and data["@id"] == data["url"] == url
+    assert data["name"] == "एंथ्रोपिक"
+    assert data["alternateName"] == ["Anthropic", "एंथ्रॉपिक"]
+    assert data["description"] == HOSTILE
+    assert data["sameAs"] == [
+        "https://www.anthropic.com/",
+        "https://www.wikidata.org/wiki/Q116758847",
+    ]
+
+
+def test_news_article_is_about_its_people_and_organisations(client, seed):
+    data = only_jsonld(client.get(seed.get_absolute_url()))
+    kinds = {}
+    for node in data["about"]:
+        kinds.setdefault(node["@type"], set()).add(node["name"])
+    assert kinds["Person"] == {p.name for p in seed.people.all()}
+    assert kinds["Organization"] == {o.name for o in seed.organisations.all()} != set()
+    anthropic = next(n for n in data["about"] if n["url"].endswith("/organisations/anthropic/"))
+    assert "Anthropic" in anthropic["alternateName"]
+
+
+def test_an_organisation_issuing_a_cited_source_is_mentioned(client):
+    about = OrganisationFactory(name="विषय")
+    issuer = OrganisationFactory(name="जारीकर्ता")
+    article = ArticleFactory(organisations=[about])
+    article.sources.add(
+        SourceFactory(author_organisation=issuer), SourceFactory(author_organisation=about)
+    )
+    data = only_jsonld(client.get(article.get_absolute_url()))
+    assert [n["name"] for n in data["about"] if n["@type"] == "Organization"] == ["विषय"]
+    assert [n["name"] for n in data["mentions"]] == ["जारीकर्ता"]
+
+
+# Roles as they were on the day (articles.affiliations) ---------------------------------
+
+
+def test_seed_quotation_names_the_role_its_speaker_then_held(client, seed):
+    """मृणांक शर्मा's letter is of the story's date, when he still headed Safeguards
+    Research; the role has ended since, so it is a past tie (alumniOf), not a jobTitle."""
+    quote = seed.quotes.get(position=3)
+    creator = only_jsonld(client.get(quote.get_absolute_url()))["creator"]
+    assert creator["name"] == "मृणांक शर्मा"
+    assert "jobTitle" not in creator and "worksFor" not in creator
+    (role,) = creator["alumniOf"]
+    assert role["@type"] == "OrganizationRole"
+    assert role["roleName"] == "सेफगार्ड रिसर्च टीम के हेड"
+    assert "startDate" not in role and "endDate" not in role  # no date is invented
+    assert role["alumniOf"]["@type"] == "Organization"
+    assert role["alumniOf"]["name"] == "एंथ्रोपिक"
+    assert role["alumniOf"]["url"] == "http://testserver" + reverse(
+        "articles:organisation-detail", kwargs={"slug": "anthropic"}
+    )
+
+
+def test_a_quotation_of_a_role_still_held_has_its_job_title(client):
+    organisation = OrganisationFactory(name="ओपनएआई", name_latin="OpenAI")
+    person = PersonFactory()
+    person.affiliations.create(organisation=organisation, title="प्रमुख", title_en="Head", position=1)
+    article = ArticleFactory(language="en", organisations=[organisation])
+    quote = QuoteFactory(article=article, speaker=person)
+    creator = only_jsonld(client.get(quote.get_absolute_url()))["creator"]
+    # The title in the story's language (English here), where the desk has one.
+    assert creator["jobTitle"] == "Head"
+    assert creator["worksFor"][0]["roleName"] == "Head"
+    assert creator["worksFor"][0]["worksFor"]["name"] == "ओपनएआई"
+    assert "alumniOf" not in creator
+
+
+def test_profile_person_lists_current_roles_as_works_for_and_past_ones_as_alumni_of(client, seed):
+    dylan = Person.objects.get(slug="dylan-scandinaro")
+    person = only_jsonld(client.get(dylan.get_absolute_url()))["mainEntity"]
+    assert person["jobTitle"] == "Head of Preparedness"
+    (now,) = person["worksFor"]
+    assert (now["roleName"], now["worksFor"]["name"]) == ("Head of Preparedness", "OpenAI")
+    (before,) = person["alumniOf"]
+    assert (before["roleName"], before["alumniOf"]["name"]) == (
+        "AI सेफ्टी टीम के सदस्य",
+        "एंथ्रोपिक",
+    )
+    akash = Person.objects.get(slug="आकाश-गुप्ता")
+    person = only_jsonld(client.get(akash.get_absolute_url()))["mainEntity"]
+    assert person["description"] == "AI कमेंटेटर"
+    assert not {"jobTitle", "worksFor", "alumniOf"} & set(person)
+
+
+def test_a_role_at_a_private_organisation_names_it_without_linking_it(client):
+    hidden = OrganisationFactory(name="गुप्त संस्था")
+    ArticleFactory(draft=True, organisations=[hidden])
+    person = PersonFactory()
+    person.affiliations.create(organisation=hidden, title="सलाहकार", position=1)
+    quote = QuoteFactory(speaker=person)
+    creator = only_jsonld(client.get(quote.get_absolute_url()))["creator"]
+    assert creator["worksFor"][0]["worksFor"] == {"@type": "Organization", "name": "गुप्त संस्था"}

@@ -13,6 +13,7 @@ from articles.models import Article, Person
 from articles.tests.factories import (
     ArticleFactory,
     CorrectionFactory,
+    OrganisationFactory,
     PersonFactory,
     QuoteFactory,
     SectionFactory,
@@ -91,11 +92,14 @@ def test_article_page_query_count_is_constant(client, django_assert_num_queries)
     QuoteFactory(article=article)
     CorrectionFactory(article=article)
     ArticleFactory(tags=["क"])  # one related story
-    # Article (with section and original), people, quotes, corrections, sources, tags,
-    # byline, translations, related stories, navigation sections.
-    with django_assert_num_queries(10):
+    article.organisations.add(OrganisationFactory())
+    # Article (with section and original), people, organisations, quotes, corrections,
+    # sources, tags, byline, translations, related stories, navigation sections, and the
+    # roles of the people and of the quotes' speakers.
+    with django_assert_num_queries(13):
         client.get(article.get_absolute_url())
     article.people.add(*PersonFactory.create_batch(5))
+    article.organisations.add(*OrganisationFactory.create_batch(4))
     article.tags.add("ख", "ग", "घ")
     for position, person in enumerate(PersonFactory.create_batch(4), start=1):
         article.byline.create(person=person, position=position)
@@ -106,22 +110,22 @@ def test_article_page_query_count_is_constant(client, django_assert_num_queries)
     for _ in range(4):
         QuoteFactory(article=article)
         CorrectionFactory(article=article, published_at=timezone.now() - datetime.timedelta(_))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(13):
         response = client.get(article.get_absolute_url())
     assert len(response.context["related"]) == 6 and article.byline.count() == 5
 
 
 def test_translation_page_query_count_is_constant(client, django_assert_num_queries):
     original = ArticleFactory(language="hi")
-    english = ArticleFactory(language="en", translation_of=original)
+    english = ArticleFactory(language="en", translation_of=original, people=[PersonFactory()])
     # As the article page, plus the original's other public translations.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(english.get_absolute_url())
     ArticleFactory(language="ur", translation_of=original)
     english.people.add(*PersonFactory.create_batch(3))
     for position, person in enumerate(PersonFactory.create_batch(3)):
         english.byline.create(person=person, position=position)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         html = client.get(english.get_absolute_url()).content.decode()
     assert 'hreflang="ur"' in html
 
@@ -160,14 +164,15 @@ def test_person_known_only_from_drafts_answers_404(client):
 def test_person_page_query_count_is_constant(client, django_assert_num_queries):
     person = PersonFactory()
     QuoteFactory(speaker=person, article=ArticleFactory(people=[person]))
-    # Navigation sections, person, their tags, the count of stories they wrote (none, so no
-    # page of them), the article count, a page of articles, their bylines, their quotes.
-    with django_assert_num_queries(8):
+    # Navigation sections, person, their tags, the corrections naming them, the count of
+    # stories they wrote (none, so no page of them), the article count, a page of articles,
+    # their bylines, their quotes; and their roles (articles.affiliations).
+    with django_assert_num_queries(10):
         client.get(person.get_absolute_url())
     for _ in range(4):
         QuoteFactory(speaker=person, article=ArticleFactory(people=[person]))
     person.tags.add("क", "ख")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get(person.get_absolute_url())
 
 
@@ -176,12 +181,12 @@ def test_writer_page_query_count_is_constant(client, django_assert_num_queries):
     ArticleFactory(authors=[writer])
     QuoteFactory(speaker=writer, article=ArticleFactory(people=[writer]))
     # As above, plus the page of stories written with their bylines, people and tags.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(writer.get_absolute_url())
     for _ in range(4):
         ArticleFactory(authors=[*PersonFactory.create_batch(3), writer], tags=["क"])
         QuoteFactory(speaker=writer, article=ArticleFactory(people=[writer], authors=[writer]))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(writer.get_absolute_url())
 
 
@@ -321,6 +326,111 @@ def test_corrections_log_newest_first_and_only_public(client):
     assert html.index(newer.text) < html.index(older.text)
     assert f'href="{newer.get_absolute_url()}"' in html
     assert hidden.text not in html
+
+
+# Corrections tied to the record they fix (issue 9) ----------------------------------------
+
+MINUTE = datetime.timedelta(minutes=1)  # corrections of one story differ in time
+
+
+def test_quote_page_shows_the_corrections_naming_it_linked_to_the_story(client):
+    quote = QuoteFactory()
+    fixed = CorrectionFactory(
+        article=quote.article,
+        quote=quote,
+        text="<b>शब्द</b> ठीक किए गए।",
+        published_at=datetime.datetime(2026, 2, 11, 9, tzinfo=datetime.UTC),
+    )
+    other = CorrectionFactory(article=quote.article, text="बाक़ी ख़बर का सुधार")
+    html = client.get(quote.get_absolute_url()).content.decode()
+    box = html[html.index('class="corrections record-corrections"') :]
+    assert "यह बयान" in box and "11 फ़रवरी 2026" in box and "को सुधारा गया" in box
+    assert '<time datetime="2026-02-11T14:30:00+0530">' in box
+    assert "&lt;b&gt;शब्द&lt;/b&gt; ठीक किए गए।" in box and "<b>शब्द" not in html
+    assert f'href="{fixed.get_absolute_url()}"' in box
+    assert other.text not in box  # the story's other notes stay on the story
+    client.cookies["django_language"] = "en"
+    assert "This quote was corrected on" in client.get(quote.get_absolute_url()).content.decode()
+
+
+def test_quote_page_without_corrections_has_no_box(client):
+    quote = QuoteFactory()
+    assert "record-corrections" not in client.get(quote.get_absolute_url()).content.decode()
+
+
+def test_profile_shows_the_corrections_naming_the_person_only_when_public(client):
+    person = PersonFactory()
+    article = ArticleFactory(people=[person])
+    shown = CorrectionFactory(
+        article=article, person=person, kind="clarification", text="पद स्पष्ट किया गया।"
+    )
+    # A draft's correction naming them (as loaddata could bring in) never leaks.
+    hidden = CorrectionFactory(
+        article=ArticleFactory(draft=True, people=[person]), person=person, text="मसौदा सुधार"
+    )
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert "यह प्रोफ़ाइल" in html and "को स्पष्ट की गई" in html
+    assert shown.text in html and f'href="{shown.get_absolute_url()}"' in html
+    assert hidden.text not in html
+
+
+def test_record_pages_cost_the_same_queries_with_more_corrections(
+    client, django_assert_num_queries
+):
+    person = PersonFactory()
+    article = ArticleFactory(people=[person])
+    quote = QuoteFactory(article=article, speaker=person)
+    urls = [quote.get_absolute_url(), person.get_absolute_url()]
+    counts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as before:
+            client.get(url)
+        counts.append(len(before))
+    for n in range(5):
+        at = timezone.now() - datetime.timedelta(hours=n + 2)
+        CorrectionFactory(article=article, quote=quote, published_at=at)
+        CorrectionFactory(article=article, person=person, published_at=at + MINUTE)
+    for url, count in zip(urls, counts, strict=True):
+        with django_assert_num_queries(count):
+            html = client.get(url).content.decode()
+        assert html.count("<li><p><strong>") == 5
+
+
+def test_corrections_log_links_the_record_each_names(client):
+    person = PersonFactory(name="<i>रीना</i>")
+    article = ArticleFactory(people=[person])
+    quote = QuoteFactory(article=article, speaker=person, text="कहा गया")
+    source = quote.source
+    at = timezone.now() - datetime.timedelta(hours=1)
+    CorrectionFactory(article=article, quote=quote, published_at=at)
+    CorrectionFactory(article=article, person=person, published_at=at + MINUTE)
+    CorrectionFactory(article=article, source=source, published_at=at + 2 * MINUTE)
+    plain = CorrectionFactory(article=article, text="बिना रिकॉर्ड", published_at=at + 3 * MINUTE)
+    html = client.get(reverse("articles:correction-list")).content.decode()
+    assert f'href="{quote.get_absolute_url()}"' in html and "सुधारा गया बयान:" in html
+    assert f'href="{person.get_absolute_url()}"' in html and "सुधारी गई प्रोफ़ाइल:" in html
+    assert "सुधारा गया स्रोत:" in html and source.title in html
+    assert "&lt;i&gt;रीना&lt;/i&gt;" in html and "<i>रीना" not in html
+    assert html.count('class="corrected-record"') == 3
+    assert plain.text in html
+
+
+def test_a_public_organisation_author_is_linked_where_the_source_is_shown(client):
+    issuer = OrganisationFactory(name="एंथ्रोपिक", name_latin="Anthropic")
+    release = SourceFactory(title="लॉन्च", author=None, author_organisation=issuer)
+    article = ArticleFactory()
+    article.sources.add(release)
+    quote = QuoteFactory(article=article, source=release)
+    link = f'href="{issuer.get_absolute_url()}"'
+    assert link in client.get(article.get_absolute_url()).content.decode()
+    assert link in client.get(quote.get_absolute_url()).content.decode()
+    # Known only from a draft, the organisation has no public page: named, not linked.
+    quiet = OrganisationFactory(name="गुप्त संस्था", name_latin="")
+    draft_release = SourceFactory(title="ड्राफ़्ट", author=None, author_organisation=quiet)
+    ArticleFactory(draft=True).sources.add(draft_release)
+    other = QuoteFactory(source=draft_release)
+    html = client.get(other.get_absolute_url()).content.decode()
+    assert "गुप्त संस्था" in html and quiet.get_absolute_url() not in html
 
 
 def test_404_page_is_in_the_sites_design(client):
@@ -573,3 +683,132 @@ def test_500_page_needs_no_database_even_with_sections(django_assert_num_queries
     with django_assert_num_queries(0):
         html = loader.get_template("500.html").render()
     assert "section-nav" not in html
+
+
+# Organisations (issue 9) --------------------------------------------------------------
+
+
+def _organisation_story(organisation, **kwargs):
+    article = ArticleFactory(**kwargs)
+    article.organisations.add(organisation)
+    return article
+
+
+def test_organisation_page_shows_names_links_people_stories_and_corrections(client):
+    from articles.models import Affiliation
+
+    org = OrganisationFactory(
+        name="एंथ्रोपिक",
+        name_latin="Anthropic",
+        slug="anthropic",
+        description="AI <कंपनी>",
+        website="https://www.anthropic.com/",
+        wikipedia_url="https://en.wikipedia.org/wiki/Anthropic",
+        wikidata_id="Q116758847",
+    )
+    now = timezone.now()
+    older = _organisation_story(org, headline="पुरानी ख़बर", published_at=now - datetime.timedelta(2))
+    newer = _organisation_story(org, headline="नई ख़बर", people=[PersonFactory()])
+    draft = _organisation_story(org, headline="मसौदा ख़बर", draft=True)
+    current, former = newer.people.get(), PersonFactory(name="पुराना साथी")
+    older.people.add(former)
+    hidden = PersonFactory(name="छिपा व्यक्ति")  # only in a draft: never listed
+    draft.people.add(hidden)
+    Affiliation.objects.create(person=current, organisation=org, title="प्रमुख", position=1)
+    Affiliation.objects.create(
+        person=former, organisation=org, title="Researcher", ended=True, position=1
+    )
+    Affiliation.objects.create(person=hidden, organisation=org, title="गुप्त", position=1)
+    CorrectionFactory(article=newer, organisation=org, text="संस्था का नाम सुधारा")
+    CorrectionFactory(article=draft, organisation=org, text="मसौदे का सुधार")
+
+    response = client.get(org.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>एंथ्रोपिक</h1>" in html
+    assert '<p class="name-latin" lang="en">Anthropic</p>' in html
+    assert "AI &lt;कंपनी&gt;" in html
+    assert 'href="https://www.wikidata.org/wiki/Q116758847"' in html
+    assert html.index(current.name) < html.index("पुराना साथी")  # current first
+    assert "प्रमुख" in html and "Researcher" in html
+    assert "छिपा व्यक्ति" not in html and "गुप्त" not in html
+    assert html.index("नई ख़बर") < html.index("पुरानी ख़बर")
+    assert "मसौदा ख़बर" not in html
+    assert "संस्था का नाम सुधारा" in html and "मसौदे का सुधार" not in html
+    assert reverse("articles:organisation-feed", kwargs={"slug": "anthropic"}) in html
+    assert (
+        '"@type": "Organization"' in html
+        and '"@id": "http://testserver/organisations/anthropic/"' in html
+    )
+
+
+def test_organisation_known_only_from_drafts_answers_404(client):
+    org = OrganisationFactory(slug="गुप्त-संस्था")
+    _organisation_story(org, draft=True)
+    assert client.get(org.get_absolute_url()).status_code == 404
+    assert client.get("/organisations/कोई-नहीं/").status_code == 404
+
+
+def test_organisation_page_is_paginated(client):
+    org = OrganisationFactory()
+    for n in range(21):
+        _organisation_story(org, published_at=timezone.now() - datetime.timedelta(minutes=n))
+    first = client.get(org.get_absolute_url())
+    assert len(first.context["articles"]) == 20 and first.context["is_paginated"]
+    assert len(client.get(org.get_absolute_url() + "?page=2").context["articles"]) == 1
+
+
+@pytest.mark.parametrize("page", ["organisation", "organisations", "story"])
+def test_organisation_pages_query_counts_do_not_grow(client, django_assert_num_queries, page):
+    from articles.models import Affiliation
+
+    org = OrganisationFactory()
+    story = _organisation_story(org, people=[PersonFactory()])
+
+    def grow(n):
+        for _ in range(n):
+            other = OrganisationFactory()
+            article = _organisation_story(org, people=[PersonFactory()], tags=["क"])
+            article.organisations.add(other)
+            story.organisations.add(other)
+            person = article.people.get()
+            Affiliation.objects.create(person=person, organisation=org, title="क", position=1)
+            Affiliation.objects.create(
+                person=person, organisation=other, title="ख", position=2, ended=True
+            )
+            CorrectionFactory(article=article, organisation=org)
+
+    url = {
+        "organisation": org.get_absolute_url(),
+        "organisations": reverse("articles:organisation-list"),
+        "story": story.get_absolute_url(),
+    }[page]
+    grow(1)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    grow(6)
+    with django_assert_num_queries(len(before)):
+        assert client.get(url).status_code == 200
+
+
+def test_organisation_index_in_both_scripts_beside_the_peoples(client):
+    for name, latin in [("ओपनएआई", "OpenAI"), ("एंथ्रोपिक", "Anthropic"), ("अमेज़न", "")]:
+        _organisation_story(OrganisationFactory(name=name, name_latin=latin))
+    _organisation_story(OrganisationFactory(name="मसौदा संस्था"), draft=True)
+    html = client.get(reverse("articles:organisation-list")).content.decode()
+    assert html.index("अमेज़न") < html.index("एंथ्रोपिक") < html.index("ओपनएआई")
+    assert html.index(">Anthropic<") < html.index(">OpenAI<")
+    assert "मसौदा संस्था" not in html
+    assert f'href="{reverse("articles:person-list")}"' in html
+    people = client.get(reverse("articles:person-list")).content.decode()
+    assert people.count(f'href="{reverse("articles:organisation-list")}"') == 2  # nav + index
+
+
+def test_story_page_links_organisations_and_marks_quotes(client):
+    org = OrganisationFactory(name="एंथ्रोपिक", name_latin="Anthropic", slug="anthropic")
+    article = _organisation_story(org, body="Anthropic में राम ने कहा, 'सब ठीक है'।")
+    quote = QuoteFactory(article=article, text="सब ठीक है")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<a class="organisation-link" href="/organisations/anthropic/">Anthropic</a>' in html
+    assert f'<q class="quote-mark" id="quote-{quote.position}-in-body"' in html
+    assert f'href="#quote-{quote.position}-in-body"' in html  # the quote list links back
