@@ -360,8 +360,19 @@ class Image(models.Model):
 
 
 class NamedEntity:
-    """What people and organisations share as entities a story names: every spelling the
-    body may use (for the one linker, articles.linking) and their identifying links."""
+    """What people and organisations share as entities a story names: how they are shown,
+    a slug made from the Latin name (else the newsroom's), every spelling the body may use
+    (for the one linker, articles.linking) and their identifying links."""
+
+    def __str__(self):
+        if self.name_latin and self.name_latin != self.name:
+            return f"{self.name} ({self.name_latin})"
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name_latin or self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
 
     @property
     def alias_list(self):
@@ -443,16 +454,6 @@ class Organisation(NamedEntity, models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-
-    def __str__(self):
-        if self.name_latin and self.name_latin != self.name:
-            return f"{self.name} ({self.name_latin})"
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Organisation, self.name_latin or self.name, exclude_pk=self.pk)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:organisation-detail", kwargs={"slug": self.slug})
@@ -549,16 +550,6 @@ class Person(NamedEntity, models.Model):
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-
-    def __str__(self):
-        if self.name_latin and self.name_latin != self.name:
-            return f"{self.name} ({self.name_latin})"
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Person, self.name_latin or self.name, exclude_pk=self.pk)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:person-detail", kwargs={"slug": self.slug})

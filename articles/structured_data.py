@@ -96,21 +96,28 @@ def image_data(image, request) -> list[dict]:
     ]
 
 
+def _entity_data(schema_type, entity, request) -> dict:
+    """The node a person or an organisation (models.NamedEntity) shares: names in both
+    scripts, page URL, description and identifying links."""
+    data = {
+        "@type": schema_type,
+        "name": entity.name,
+        "url": _absolute(request, entity.get_absolute_url()),
+    }
+    alternates = [name for name in entity.names if name != entity.name]
+    if alternates:
+        data["alternateName"] = alternates
+    if entity.description:
+        data["description"] = entity.description
+    if entity.sameas_urls:
+        data["sameAs"] = entity.sameas_urls
+    return data
+
+
 def person_data(person, request, *, with_image=False) -> dict:
     """A Person node: names in both scripts, role, profile URL and identifying links, and
     with ``with_image`` the portrait (``person.photo``: load it with the person)."""
-    data = {
-        "@type": "Person",
-        "name": person.name,
-        "url": _absolute(request, person.get_absolute_url()),
-    }
-    alternates = [name for name in person.names if name != person.name]
-    if alternates:
-        data["alternateName"] = alternates
-    if person.description:
-        data["description"] = person.description
-    if person.sameas_urls:
-        data["sameAs"] = person.sameas_urls
+    data = _entity_data("Person", person, request)
     if with_image and person.photo_id:
         data["image"] = image_data(person.photo, request)
     return data
@@ -119,19 +126,7 @@ def person_data(person, request, *, with_image=False) -> dict:
 def organisation_data(organisation, request) -> dict:
     """An Organization node: names in both scripts, page URL, description and identifying
     links (official page, Wikipedia, Wikidata)."""
-    data = {
-        "@type": "Organization",
-        "name": organisation.name,
-        "url": _absolute(request, organisation.get_absolute_url()),
-    }
-    alternates = [name for name in organisation.names if name != organisation.name]
-    if alternates:
-        data["alternateName"] = alternates
-    if organisation.description:
-        data["description"] = organisation.description
-    if organisation.sameas_urls:
-        data["sameAs"] = organisation.sameas_urls
-    return data
+    return _entity_data("Organization", organisation, request)
 
 
 def organisation_page_data(organisation, request) -> dict:
