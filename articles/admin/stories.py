@@ -14,6 +14,7 @@ from articles.admin.desk import (
     QuoteInlineDeskMixin,
     ShareLinkInline,
 )
+from articles.admin.imports import import_urls
 from articles.admin.tags import TaggedAdminMixin, TagListFilter
 from articles.forms import QUOTE_FIELDS
 from articles.models import Article, ArticleAuthor, Correction, Quote, SlugRedirect
@@ -91,6 +92,10 @@ class ArticleAdmin(SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, Artic
 
     class Media:
         js = URLIFY_JS
+
+    def get_urls(self):
+        # "Import a story from text" (articles/admin/imports.py), before "<id>/" catches it.
+        return import_urls(self) + super().get_urls()
 
     def save_model(self, request, obj, form, change):
         old = Article.objects.filter(pk=obj.pk).values("slug", "status").first() if change else None

@@ -190,3 +190,33 @@ def test_editor_uploads_a_photo_and_readers_see_it_as_the_lead_image(
     assert img.evaluate("(img) => img.naturalWidth") > 0
     assert "/media/" in img.evaluate("(img) => img.currentSrc")
     screenshot("story-lead-image")
+
+
+def test_editor_imports_a_story_from_text_into_a_draft(page, screenshot, seed):
+    """Paste a story on the import page, check the preview, confirm: a draft with its quotes,
+    and the editor on its change page. Nothing exists before the confirmation."""
+    make_user("sampadak", EDITORS)
+    log_in(page, "sampadak")
+    page.goto(reverse("admin:articles_article_changelist"))
+    page.locator(f"a[href='{reverse('admin:articles_article_import')}']").click()
+    page.fill(
+        "#id_text",
+        "मृणांक शर्मा की नई कविता\n\nमृणांक शर्मा ने अपनी पहली कविता साझा की.\n\n"
+        "मृणांक लिखते हैं, 'कविता वह जगह है जहाँ मैं सच के सबसे क़रीब होता हूँ.' "
+        "आकाश गुप्ता ने इसे 'सुंदर' कहा.\n",
+    )
+    page.locator("input[name=preview]").click()
+    quotes = page.locator("#import-quotes tbody tr")
+    expect(quotes).to_have_count(1)  # 'सुंदर' is a scare quote
+    expect(quotes.first).to_contain_text("कविता वह जगह है")
+    expect(page.locator("#id_speaker_0 option:checked")).to_contain_text("मृणांक शर्मा")
+    screenshot("desk-import-preview")
+    assert not Article.objects.filter(headline="मृणांक शर्मा की नई कविता").exists()
+
+    page.locator("input[name=confirm]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    draft = Article.objects.get(headline="मृणांक शर्मा की नई कविता")
+    assert page.url.endswith(reverse("admin:articles_article_change", args=[draft.pk]))
+    assert draft.status == Article.Status.DRAFT
+    assert [q.speaker.slug for q in draft.quotes.all()] == ["मृणांक-शर्मा"]
+    expect(page.locator("#id_headline")).to_have_value("मृणांक शर्मा की नई कविता")
