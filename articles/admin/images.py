@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import images, publishing
 from articles.admin.common import SlugOptionalMixin
+from articles.admin.conflicts import ConflictGuardMixin
 from articles.admin.desk import DeskHistoryAdmin, FoldedSearchMixin
 from articles.markup import candidate_figure_keys
 from articles.models import Article, Image
@@ -25,7 +26,7 @@ def _img(rendition, alt=""):
 
 
 @admin.register(Image)
-class ImageAdmin(SlugOptionalMixin, FoldedSearchMixin, DeskHistoryAdmin):
+class ImageAdmin(ConflictGuardMixin, SlugOptionalMixin, FoldedSearchMixin, DeskHistoryAdmin):
     list_display = ["thumbnail", "key", "alt_text", "credit", "dimensions", "updated_at"]
     list_display_links = ["thumbnail", "key"]
     list_filter = ["language"]

@@ -11,13 +11,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.common import URLIFY_JS, SlugOptionalMixin
+from articles.admin.conflicts import ConflictGuardMixin
 from articles.admin.desk import DeskHistoryAdmin, FoldedSearchMixin
 from articles.admin.people import _article_list
 from articles.models import Organisation
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SlugOptionalMixin, FoldedSearchMixin, DeskHistoryAdmin):
+class OrganisationAdmin(ConflictGuardMixin, SlugOptionalMixin, FoldedSearchMixin, DeskHistoryAdmin):
     list_display = ["name", "name_latin", "kind", "updated_at"]
     list_filter = ["kind"]
     # The article and source autocompletes search organisations through these.

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.common import URLIFY_JS, SlugOptionalMixin
+from articles.admin.conflicts import ConflictGuardMixin
 from articles.admin.desk import DeskHistoryAdmin, FoldedSearchMixin
 from articles.admin.tags import TaggedAdminMixin, TagListFilter
 from articles.models import Affiliation, Person, SlugRedirect, Source
@@ -66,7 +67,9 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, DeskHistoryAdmin):
+class PersonAdmin(
+    ConflictGuardMixin, SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, DeskHistoryAdmin
+):
     list_display = [
         "name",
         "name_latin",
@@ -169,7 +172,7 @@ def _article_list(articles):
 
 
 @admin.register(Source)
-class SourceAdmin(SlugOptionalMixin, FoldedSearchMixin, DeskHistoryAdmin):
+class SourceAdmin(ConflictGuardMixin, SlugOptionalMixin, FoldedSearchMixin, DeskHistoryAdmin):
     list_display = ["title", "kind", "attribution", "published_on"]
     list_filter = ["kind"]
     list_select_related = ["author", "author_organisation"]

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.common import URLIFY_JS, SlugOptionalMixin
+from articles.admin.conflicts import QuoteConflictGuardMixin, StoryConflictGuardMixin
 from articles.admin.desk import (
     ArticleDeskMixin,
     BylineInlineDeskMixin,
@@ -56,7 +57,13 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, ArticleDeskMixin):
+class ArticleAdmin(
+    StoryConflictGuardMixin,
+    SlugOptionalMixin,
+    FoldedSearchMixin,
+    TaggedAdminMixin,
+    ArticleDeskMixin,
+):
     list_display = [
         "headline",
         "section",
@@ -106,7 +113,7 @@ class ArticleAdmin(SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, Artic
 
 
 @admin.register(Quote)
-class QuoteAdmin(FoldedSearchMixin, TaggedAdminMixin, QuoteDeskMixin):
+class QuoteAdmin(QuoteConflictGuardMixin, FoldedSearchMixin, TaggedAdminMixin, QuoteDeskMixin):
     list_display = [
         "__str__",
         "speaker",
