@@ -7,6 +7,21 @@ from django.core.management import call_command
 from django.test import override_settings
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a database file, never Django's shared in-memory database.
+
+    For an in-memory database the live server's request threads and the test share one
+    sqlite3 connection, and a query calling our Python function newsroom_fold() can then
+    deadlock the process: one thread holds the connection's mutex and waits for the GIL
+    in the callback while another holds the GIL and waits for the mutex. No timeout can
+    fire, since no thread runs Python again. With a file each thread has its connection.
+    """
+    for database in settings.DATABASES.values():
+        if database["ENGINE"] == "django.db.backends.sqlite3" and not database["TEST"].get("NAME"):
+            database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogues():
     """Compile the translation catalogues (.mo files are git-ignored build products)."""

@@ -79,3 +79,16 @@ def test_fold_exact_is_whole_value_equality():
     ArticleFactory(headline="AI सेफ्टी नीति")
     found = Article.objects.filter(headline__fold_exact="ai\u00a0सेफ्टी ")
     assert list(found.values_list("headline", flat=True)) == ["AI सेफ्टी"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_live_server_gives_each_thread_its_own_sqlite_connection(live_server):
+    """A shared in-memory connection can deadlock on newsroom_fold() (see conftest): the
+    browser tests' server must never share the test's connection."""
+    from django.db import connection
+
+    assert live_server.thread.connections_override == {}
+    if connection.vendor == "sqlite":
+        assert not connection.is_in_memory_db()
+    ArticleFactory(headline="इस्तीफ़ा दिया")
+    assert headlines("इस्तीफा") == {"इस्तीफ़ा दिया"}
