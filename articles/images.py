@@ -40,12 +40,15 @@ __all__ = [
     "Rendition",
     "check_upload",
     "clean_original",
+    "delete_renditions",
     "feed_image",
     "make_renditions",
     "og_image",
     "prepare_upload",
+    "rendition_names",
     "search_crops",
     "srcset",
+    "stale_renditions",
     "thumbnail",
 ]
 
@@ -404,6 +407,33 @@ def thumbnail(image) -> Rendition:
 def fallback(image) -> Rendition:
     """The JPEG ``src`` of a ``<picture>``: the widest not over FALLBACK_WIDTH."""
     return [r for r in srcset(image, "JPEG") if r.width <= FALLBACK_WIDTH][-1]
+
+
+def rendition_names(image) -> set[str]:
+    """The storage names of every rendition of ``image`` (computed: no storage access)."""
+    return {
+        rendition.name
+        for kind in ("WEBP", "JPEG", "CROPS")
+        for rendition in _renditions(image, kind)
+    }
+
+
+def stale_renditions(before, after=None) -> set[str]:
+    """Names of the renditions of ``before`` (an Image as stored, or None) that ``after``
+    (the same image as saved; None when it is being deleted) no longer has: a replaced
+    file, an old focal point. One query, to keep the renditions of a file that another
+    image row also names."""
+    if before is None:
+        return set()
+    stale = rendition_names(before) - (rendition_names(after) if after else set())
+    others = type(before).objects.filter(file=before.file.name).exclude(pk=before.pk)
+    return stale if stale and not others.exists() else set()
+
+
+def delete_renditions(names) -> None:
+    """Remove the renditions ``names`` from storage; a name already gone is no error."""
+    for name in names:
+        default_storage.delete(name)
 
 
 def missing_renditions(image) -> list[str]:

@@ -11,6 +11,8 @@ KINDS = {
     "article-detail": SlugRedirect.Kind.ARTICLE,
     "person-detail": SlugRedirect.Kind.PERSON,
     "person-feed": SlugRedirect.Kind.PERSON,
+    "organisation-detail": SlugRedirect.Kind.ORGANISATION,
+    "organisation-feed": SlugRedirect.Kind.ORGANISATION,
     "tag-detail": SlugRedirect.Kind.TAG,
     "tag-feed": SlugRedirect.Kind.TAG,
 }

@@ -4,6 +4,9 @@ Every model has a natural key backed by a unique constraint, so fixtures never d
 on database ids and loading one twice updates rows instead of duplicating them.
 """
 
+import functools
+import itertools
+import operator
 import secrets
 
 from django.conf import settings
@@ -340,8 +343,20 @@ class Image(models.Model):
         # A new file is checked and stripped of its metadata before it reaches storage;
         # renditions are made once the row is committed, outside the write transaction.
         images.prepare_upload(self)
+        before = Image.objects.filter(pk=self.pk).first() if self.pk else None
         super().save(*args, **kwargs)
-        transaction.on_commit(lambda: images.make_renditions(self))
+        # Renditions of a replaced file or an old focal point: nothing shows them any more.
+        stale = images.stale_renditions(before, self)
+        transaction.on_commit(
+            lambda: (images.delete_renditions(stale), images.make_renditions(self))
+        )
+
+    def delete(self, *args, **kwargs):
+        renditions = images.stale_renditions(self)
+        deleted = super().delete(*args, **kwargs)
+        # The original stays: its earlier versions in the history still name it.
+        transaction.on_commit(lambda: images.delete_renditions(renditions))
+        return deleted
 
     def natural_key(self):
         return (self.key,)
@@ -1268,6 +1283,10 @@ Quote.natural_key.dependencies = ["articles.article"]
 # Corrections --------------------------------------------------------------------------
 
 
+#: The records a correction can name, in the order ``Correction.record`` looks at them.
+CORRECTION_RECORD_FIELDS = ("quote", "person", "organisation", "source")
+
+
 class CorrectionQuerySet(models.QuerySet):
     def get_by_natural_key(self, article_slug, published_at):
         return self.get(article__slug=article_slug, published_at=published_at)
@@ -1341,7 +1360,24 @@ class Correction(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "published_at"], name="unique_correction_time_per_article"
-            )
+            ),
+            # Whatever writes it (the admin, loaddata, a script): no two of quote, person,
+            # organisation and source at once.
+            models.CheckConstraint(
+                condition=functools.reduce(
+                    operator.and_,
+                    (
+                        ~(Q(**{f"{a}__isnull": False}) & Q(**{f"{b}__isnull": False}))
+                        for a, b in itertools.combinations(CORRECTION_RECORD_FIELDS, 2)
+                    ),
+                ),
+                name="correction_names_one_record_at_most",
+                violation_error_code="several_records",
+                violation_error_message=_(
+                    "A correction names one record at most: the quote, person, organisation "
+                    "or source it fixes."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -1353,8 +1389,7 @@ class Correction(models.Model):
     def natural_key(self):
         return (*self.article.natural_key(), self.published_at)
 
-    #: The records a correction can name, in the order ``record`` looks at them.
-    RECORD_FIELDS = ("quote", "person", "organisation", "source")
+    RECORD_FIELDS = CORRECTION_RECORD_FIELDS
 
     @property
     def record_kind(self):
@@ -1386,15 +1421,8 @@ class Correction(models.Model):
 
     def clean(self):
         named = [name for name in self.RECORD_FIELDS if getattr(self, f"{name}_id")]
-        if len(named) > 1:
-            raise ValidationError(
-                _(
-                    "A correction names one record at most: the quote, person, organisation "
-                    "or source it fixes."
-                ),
-                code="several_records",
-            )
-        if not named:
+        # Several named: the constraint correction_names_one_record_at_most says so.
+        if len(named) != 1:
             return
         name = named[0]
         # A story being added has no records yet: nothing of it can be named.
@@ -1505,7 +1533,7 @@ class SlugRedirectQuerySet(models.QuerySet):
 
 
 class SlugRedirect(models.Model):
-    """An old public slug of an article, person or tag, and the slug it now answers to.
+    """An old public slug of an article, person, organisation or tag, and its slug now.
 
     Written only by articles.redirects.record_slug_change (called from the admin's save and
     from tag merges), read by articles.middleware.SlugRedirectFallbackMiddleware.
@@ -1514,9 +1542,10 @@ class SlugRedirect(models.Model):
     class Kind(models.TextChoices):
         ARTICLE = "article", _("article")
         PERSON = "person", _("person")
+        ORGANISATION = "organisation", _("organisation")
         TAG = "tag", _("tag")
 
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     old_slug = SlugField(_("old slug"), max_length=SLUG_MAX_LENGTH)
     new_slug = SlugField(_("new slug"), max_length=SLUG_MAX_LENGTH)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

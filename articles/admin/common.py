@@ -1,7 +1,10 @@
-"""What every desk admin shares: slugs that fill in Devanagari-aware, and optional."""
+"""What every desk admin shares: slugs that fill in Devanagari-aware, are optional, and leave
+the old public URL redirecting when they change."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from articles.redirects import record_slug_change
 
 # Django's URLify (admin/js/urlify.js) drops Devanagari vowel signs; this file, loaded after
 # it on every form with prepopulated fields, replaces it with our slugify rules.
@@ -10,7 +13,21 @@ URLIFY_JS = ["admin/js/urlify.js", "articles/admin/urlify.js"]
 
 
 class SlugOptionalMixin:
-    """Slug fields may be left empty: the model's save() makes one from the name."""
+    """Slug fields may be left empty: the model's save() makes one from the name.
+
+    With ``slug_redirect_kind`` (a SlugRedirect.Kind), a saved change of slug makes the old
+    slug's public pages redirect to the new one.
+    """
+
+    slug_redirect_kind = None
+
+    def save_model(self, request, obj, form, change):
+        old_slug = ""
+        if change and self.slug_redirect_kind:
+            old_slug = type(obj).objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if old_slug:
+            record_slug_change(self.slug_redirect_kind, old_slug, obj.slug)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):

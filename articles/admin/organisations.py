@@ -1,8 +1,6 @@
 """Organisations in the desk: a company, government body, university or party that stories
 are about or that issues sources; its page lists those stories and the people affiliated.
-
-Old slugs: SlugRedirect has no organisation kind, and adding one is a migration (Django
-records choices in migrations), so an organisation's slug change leaves no redirect yet.
+A renamed slug leaves a redirect from the old one, as for stories, people and tags.
 """
 
 from django.contrib import admin
@@ -14,7 +12,7 @@ from articles.admin.common import URLIFY_JS, SlugOptionalMixin
 from articles.admin.conflicts import ConflictGuardMixin
 from articles.admin.desk import DeskHistoryAdmin, FoldedSearchMixin
 from articles.admin.people import _article_list
-from articles.models import Organisation
+from articles.models import Organisation, SlugRedirect
 
 
 @admin.register(Organisation)
@@ -23,6 +21,7 @@ class OrganisationAdmin(ConflictGuardMixin, SlugOptionalMixin, FoldedSearchMixin
     list_filter = ["kind"]
     # The article and source autocompletes search organisations through these.
     search_fields = ["name", "name_latin", "aliases", "slug"]
+    slug_redirect_kind = SlugRedirect.Kind.ORGANISATION
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["article_links", "affiliation_links"]
 

@@ -242,6 +242,39 @@ def test_renditions_are_made_once_and_pages_make_none(client, made):
     assert sorted(Path(default_storage.location).rglob("*")) == files
 
 
+def test_a_new_focal_point_or_file_replaces_the_old_renditions(
+    made, django_capture_on_commit_callbacks
+):
+    image = made(focal_x=0.0)
+    first = images.rendition_names(image)
+    assert all(default_storage.exists(name) for name in first)
+    with django_capture_on_commit_callbacks(execute=True):
+        image.focal_x = 1.0
+        image.save()
+    moved = images.rendition_names(image)
+    # Only the crops move with the focal point; the resized renditions stay.
+    assert first - moved and first & moved
+    assert not any(default_storage.exists(name) for name in first - moved)
+    assert all(default_storage.exists(name) for name in moved)
+    with django_capture_on_commit_callbacks(execute=True):
+        image.delete()
+    assert not any(default_storage.exists(name) for name in moved)
+
+
+def test_renditions_another_image_row_shares_are_kept(made, django_capture_on_commit_callbacks):
+    image = made()
+    twin = Image.objects.create(
+        key="जुड़वाँ",
+        file=image.file.name,
+        width=image.width,
+        height=image.height,
+        alt_text=image.alt_text,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        twin.delete()
+    assert all(default_storage.exists(name) for name in images.rendition_names(image))
+
+
 def test_make_renditions_command_cleans_loaded_originals(made):
     # As loaddata brings it: a row and a file, no save(), so no check and no renditions.
     name = default_storage.save("images/loaded.jpg", ContentFile(jpeg_bytes(900, 600)))

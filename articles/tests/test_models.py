@@ -98,6 +98,21 @@ def test_correction_times_are_unique_per_article():
         CorrectionFactory(article=correction.article, published_at=when)
 
 
+def test_a_correction_names_one_record_at_most_whatever_writes_it():
+    """The database refuses two records at once (a fixture skips clean()); full_clean
+    says so in the editor's words, once."""
+    quote = QuoteFactory()
+    correction = CorrectionFactory.build(article=quote.article, quote=quote, person=quote.speaker)
+    with pytest.raises(ValidationError) as refused:
+        correction.full_clean()
+    assert [error.code for error in refused.value.error_dict["__all__"]] == ["several_records"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        correction.save()
+    correction.person = None
+    correction.full_clean()
+    correction.save()
+
+
 def test_slugs_keep_devanagari_words_whole():
     person = PersonFactory(name="मृणांक शर्मा", name_latin="")
     article = ArticleFactory(headline="सेफगार्ड हेड का इस्तीफ़ा")
