@@ -9,14 +9,17 @@ appear (as a word or the start of one) in the item; nukta, case and NBSP do not 
 (text and query are compared in their ``articles.text.fold`` form); Hindi inflections
 (इस्तीफा, इस्तीफे, इस्तीफों) find each other.
 
-* PostgreSQL: full-text search. Each model has one GIN expression index (migration
-  ``0004_search``) over a weighted document: names and headlines through the ``simple``
-  configuration (names are not to be stemmed), summaries and bodies through ``hindi``
-  (Snowball's Hindi stemmer). The configuration is always named explicitly, because a
-  database's default depends on how it was created. Nukta folding happens inside the
-  indexed expression (``translate``), so stored text stays exactly as the editor wrote it.
-* SQLite (the zero-set-up desk): the published rows are scanned in Python with ``fold``
-  and a small Hindi suffix stripper, ranked by the weight of the field that matched.
+* PostgreSQL: full-text search. Each searched table has a stored generated column
+  ``search_document`` (migration ``0011_search_stored``), a weighted tsvector under a GIN
+  index: names and headlines through the ``simple`` configuration (names are not to be
+  stemmed), summaries and bodies through ``hindi`` (Snowball's Hindi stemmer). The
+  configuration is always named explicitly, because a database's default depends on how
+  it was created. Nukta folding happens inside the stored expression (``translate``), so
+  the text stays exactly as the editor wrote it. Neither the filter nor ``ts_rank``
+  recomputes a document.
+* SQLite (the zero-set-up desk): an FTS5 table per searched table holds the ``fold`` of
+  the same fields, kept by triggers (``0011_search_stored``); each query word is a prefix
+  match of its ``stem``, ranked by bm25 with the fields' weights.
 
 Both cost a constant number of queries: one per kind.
 """
@@ -139,7 +142,7 @@ def run(query: Query) -> Results:
     query."""
     if not query:
         return Results()
-    backend = _postgres if connection.vendor == "postgresql" else _python
+    backend = _postgres if connection.vendor == "postgresql" else _sqlite
     return Results(
         articles=backend(query, _ARTICLES),
         people=backend(query, _PEOPLE),
@@ -215,15 +218,11 @@ _QUOTES = _Kind(
 
 # PostgreSQL -----------------------------------------------------------------------------
 
-# Removes the nukta and maps the three precomposed nukta letters NFC keeps to their bases,
-# as articles.text.fold does. Must stay identical to the indexed expression in 0004_search.
-_FOLD_SQL = "translate(COALESCE({column}, ''), 'ऩऱऴ\u093c', 'नरळ')"
-
 
 class _Document(Func):
-    """The weighted tsvector of a kind: exactly the expression its GIN index was built on."""
+    """The stored weighted tsvector of a kind's table (0011_search_stored)."""
 
-    output_field = FloatField()  # never selected; only used inside _Rank and the filter
+    output_field = FloatField()  # never selected; only used inside _Match
 
     def __init__(self, kind):
         self.kind = kind
@@ -231,13 +230,7 @@ class _Document(Func):
 
     def as_sql(self, compiler, connection, **extra):
         table = compiler.quote_name_unless_alias(self.kind.queryset().model._meta.db_table)
-        parts = [
-            f"setweight(to_tsvector('{config}'::regconfig, "
-            f"{_FOLD_SQL.format(column=f'{table}.{connection.ops.quote_name(name)}')}), "
-            f"'{weight}')"
-            for name, weight, config in self.kind.fields
-        ]
-        return "(" + " || ".join(parts) + ")", []
+        return f"{table}.search_document", []
 
 
 def _tsquery(terms):
@@ -288,31 +281,29 @@ def _postgres(query, kind):
     )
 
 
-# SQLite and anything else -----------------------------------------------------------------
+# SQLite -----------------------------------------------------------------------------------
 
 _WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}
 
 
-def _python(query, kind):
-    patterns = [regex.compile(rf"(?<!{_WORD_CHAR}){regex.escape(s)}") for s in query.stems]
-    scored = []
-    for item in kind.queryset().order_by(*kind.order):
-        texts = [
-            (fold(getattr(item, name) or ""), _WEIGHTS[weight]) for name, weight, _ in kind.fields
-        ]
-        score = 0.0
-        for pattern in patterns:
-            best = max((w for text, w in texts if pattern.search(text)), default=0.0)
-            if not best:
-                break
-            score += best
-        else:
-            scored.append((score, item))
-    # Stable sort: equal scores keep the kind's own order (newest first, or by name).
-    scored.sort(key=lambda pair: -pair[0])
-    for score, item in scored:
-        item.rank = score
-    return [item for _, item in scored[:RESULTS_PER_KIND]]
+def _sqlite(query, kind):
+    table = kind.queryset().model._meta.db_table
+    fts = f"{table}_fts"
+    weights = ", ".join(str(_WEIGHTS[weight]) for _, weight, _ in kind.fields)
+    # Every word a prefix of its stem (terms are letters, marks and digits: see parse).
+    match = " AND ".join(f'"{stem}"*' for stem in dict.fromkeys(query.stems))
+    # FTS5 drives the query through its index; bm25 is lower for a better match. extra()
+    # because the ORM cannot join a virtual table nor call an FTS auxiliary function.
+    return list(
+        kind.queryset()
+        .extra(
+            select={"rank": f"bm25({fts}, {weights})"},
+            tables=[fts],
+            where=[f"{fts}.rowid = {table}.id", f"{fts} MATCH %s"],
+            params=[match],
+        )
+        .order_by("rank", *kind.order)[:RESULTS_PER_KIND]
+    )
 
 
 # Highlighting ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import search
@@ -142,6 +143,8 @@ def test_postgres_uses_the_gin_indexes_and_named_configurations(newsroom):
         )
         sql, params = queryset.query.sql_with_params()
         assert "'simple'::regconfig" in sql and "'hindi'::regconfig" in sql
+        # The stored document (0011_search_stored): nothing is recomputed per row.
+        assert "search_document" in sql and "to_tsvector" not in sql
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("EXPLAIN " + sql, params)
@@ -198,3 +201,50 @@ def test_search_page_shows_organisations_as_a_group(client, anthropic):
     assert f'href="{anthropic.get_absolute_url()}"' in html
     assert "<mark>Anthropic</mark>" in html
     assert "Anthropic Labs" not in html  # only in a draft
+
+
+# The stored index (0011_search_stored) --------------------------------------------------
+
+
+def test_the_index_is_exact_through_bulk_updates_deletes_and_loaddata():
+    """Whatever writes the rows (here no save(): QuerySet.update, delete, loaddata), search
+    sees exactly what is stored, for every kind."""
+    from django.core.management import call_command
+
+    from articles.models import Article, Organisation, Person, Quote
+
+    person = PersonFactory(name="पुराना zircon")
+    article = ArticleFactory(headline="पुरानी सुर्ख़ी zircon", people=[person])
+    QuoteFactory(article=article, speaker=person, text="पुराने शब्द zircon")
+    article.organisations.add(OrganisationFactory(name="पुरानी संस्था zircon"))
+    assert find("zircon").count == 4
+    Article.objects.update(headline="नई सुर्ख़ी quasar")
+    Person.objects.update(name="नया quasar")
+    Quote.objects.update(text="नए शब्द quasar")
+    Organisation.objects.update(name="नई संस्था quasar")
+    assert find("zircon").count == 0
+    assert find("quasar").count == 4
+    assert find("सुर्खी").articles == [article]
+    Quote.objects.all().delete()
+    Article.objects.all().delete()
+    assert find("quasar").articles == find("quasar").quotes == []
+    call_command("loaddata", "seed", verbosity=0)
+    assert [a.headline for a in find("मृणांक").articles] == [Article.objects.get().headline]
+
+
+def test_a_letter_inside_a_word_does_not_match_as_a_word():
+    """Vowel signs are part of a word (FTS5's default would split किताब at ि and ा)."""
+    book = ArticleFactory(headline="किताब मेला")
+    assert find("त").articles == []
+    assert find("किता").articles == [book]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
+def test_sqlite_searches_through_the_fts5_index(newsroom):
+    query = search.parse("इस्तीफे")
+    for kind in (search._ARTICLES, search._PEOPLE, search._ORGANISATIONS, search._QUOTES):
+        with connection.cursor() as cursor, CaptureQueriesContext(connection) as captured:
+            search._sqlite(query, kind)
+            cursor.execute("EXPLAIN QUERY PLAN " + captured.captured_queries[0]["sql"])
+            plan = "\n".join(str(row) for row in cursor.fetchall())
+        assert "VIRTUAL TABLE INDEX" in plan, plan
