@@ -113,11 +113,13 @@ def test_search_query_count_is_constant(client, django_assert_num_queries, newsr
     url = reverse("articles:search")
     # One query per kind (articles, people, organisations, quotes), plus the articles'
     # people and bylines and the speakers' roles (prefetched), plus the navigation's
-    # sections (on every page). Every kind finds something from the start, so that no
-    # prefetch is skipped for want of rows on one database and not the other.
+    # sections (on every page); on SQLite each kind's ranked ids come first, from its FTS5
+    # table. Every kind finds something from the start, so that no prefetch is skipped for
+    # want of rows on one database and not the other.
+    budget = 8 + (4 if connection.vendor == "sqlite" else 0)
     QuoteFactory(article=newsroom["resignation"], speaker=newsroom["mrinank"], text="मृणांक बोले")
     newsroom["resignation"].organisations.add(OrganisationFactory(name="मृणांक ट्रस्ट"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(budget):
         client.get(url, {"q": "मृणांक"})
     for _ in range(5):
         person = PersonFactory(name="मृणांक वर्मा")
@@ -125,7 +127,7 @@ def test_search_query_count_is_constant(client, django_assert_num_queries, newsr
         QuoteFactory(article=article, speaker=person, text="मृणांक ने कहा")
         article.byline.create(person=person)
         article.organisations.add(OrganisationFactory(name="मृणांक फ़ाउंडेशन"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(budget):
         client.get(url, {"q": "मृणांक"})
     with django_assert_num_queries(1):  # the navigation only: no search is run
         client.get(url, {"q": "!!!"})
