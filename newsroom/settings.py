@@ -129,7 +129,11 @@ LANGUAGES = [("hi", "हिन्दी"), ("en", "English")]
 TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Highest precedence first, and above every app's catalogue: the articles catalogue is
+# listed so its Hindi for the admin (Django's own Hindi is incomplete) wins over Django's.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "articles" / "locale"]
+# Day-first Hindi date-times (Django's hi locale leaves them to its American defaults).
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 
 # The cache holds rendered article bodies with their people linked (articles/linking.py).
 # Per-process memory by default; with REDIS_URL (redis://host:6379/0) every worker shares one.

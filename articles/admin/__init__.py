@@ -8,6 +8,7 @@ that never create a near-duplicate tag (articles.widgets.TagsField). The desk's 
 
 # They register their admins.
 from articles.admin import (  # noqa: F401
+    accounts,
     desk,
     home,
     images,

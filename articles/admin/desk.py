@@ -346,14 +346,6 @@ class ArticleDeskMixin(_StoryDeskAdmin):
         extra_context = {"quote_histories": quotes, **(extra_context or {})}
         return super().history_view(request, object_id, extra_context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            article = self.get_object(request, object_id)
-            if article is not None:
-                for problem in integrity.article_problems(article):
-                    messages.warning(request, problem)
-        return super().change_view(request, object_id, form_url, extra_context)
-
 
 class BylineInlineDeskMixin:
     """The byline inline: the correction rule (articles.forms) and the article's own rights.

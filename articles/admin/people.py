@@ -15,7 +15,6 @@ from articles.admin.conflicts import ConflictGuardMixin
 from articles.admin.desk import DeskHistoryAdmin, FoldedSearchMixin
 from articles.admin.tags import TaggedAdminMixin, TagListFilter
 from articles.models import Affiliation, Person, SlugRedirect, Source
-from articles.redirects import record_slug_change
 
 
 class AffiliationInlineFormSet(forms.BaseInlineFormSet):
@@ -80,6 +79,7 @@ class PersonAdmin(
     ]
     list_filter = ["newsroom_role", TagListFilter]
     search_fields = ["name", "name_latin", "aliases", "slug"]
+    slug_redirect_kind = SlugRedirect.Kind.PERSON
     autocomplete_fields = ["photo"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["byline_links", "quote_links", "article_links"]
@@ -144,12 +144,6 @@ class PersonAdmin(
         extra_context = {"role_versions": versions, **(extra_context or {})}
         return super().history_view(request, object_id, extra_context)
 
-    def save_model(self, request, obj, form, change):
-        old_slug = Person.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
-        super().save_model(request, obj, form, change)
-        if change:
-            record_slug_change(SlugRedirect.Kind.PERSON, old_slug, obj.slug)
-
 
 def _article_list(articles):
     """Articles as a list of links to their admin pages, each with its status."""
@@ -192,3 +186,9 @@ class SourceAdmin(ConflictGuardMixin, SlugOptionalMixin, FoldedSearchMixin, Desk
 
     class Media:
         js = URLIFY_JS
+
+    # Source.attribution is a property: without a description its column would be headed
+    # by the English attribute name.
+    @admin.display(description=_("author"))
+    def attribution(self, obj):
+        return obj.attribution

@@ -1,15 +1,21 @@
 """The editors' admin: tagging, finding things, slugs and old URLs, language."""
 
+import re
+import shutil
 from html import unescape
 from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.models import Permission, User
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles.admin.stories import QuoteInline
+from articles.forms import QUOTE_FIELDS
 from articles.models import (
     Affiliation,
     Article,
@@ -23,6 +29,7 @@ from articles.models import (
     Tag,
 )
 from articles.tests import adminform
+from articles.tests.conftest import require_or_skip
 from articles.tests.factories import (
     AffiliationFactory,
     ArticleFactory,
@@ -32,6 +39,7 @@ from articles.tests.factories import (
     QuoteFactory,
     SourceFactory,
 )
+from articles.tests.test_quality import HOW_TO_INSTALL, VNU_JAR, run_vnu
 
 pytestmark = pytest.mark.django_db
 
@@ -783,6 +791,21 @@ def test_person_slug_change_keeps_the_old_profile_url(editor, client):
     assert response["Location"] == reverse("articles:person-detail", args=["मृणांक-शर्मा"])
 
 
+def test_organisation_slug_change_keeps_the_old_page_and_feed(editor, client):
+    organisation = OrganisationFactory(name="एंथ्रोपिक", slug="एंथ्रोपिक")
+    ArticleFactory(organisations=[organisation])
+    old_page, old_feed = (
+        reverse(f"articles:organisation-{page}", args=["एंथ्रोपिक"]) for page in ("detail", "feed")
+    )
+    change_slug(editor, organisation, "admin:articles_organisation_change", "एंथ्रोपिक-पीबीसी")
+    for old, page in ((old_page, "detail"), (old_feed, "feed")):
+        response = client.get(old)
+        assert response.status_code == 301
+        new = reverse(f"articles:organisation-{page}", args=["एंथ्रोपिक-पीबीसी"])
+        assert response["Location"] == new
+        assert client.get(new).status_code == 200
+
+
 def test_unknown_slug_is_still_404(client):
     assert client.get(reverse("articles:article-detail", args=["कोई-नहीं"])).status_code == 404
 
@@ -1041,3 +1064,135 @@ def test_person_history_lists_the_versions_of_their_roles(editor, django_assert_
         assert editor.post(url, data).status_code == 302
     with django_assert_num_queries(few):  # three more versions of each: no more queries
         editor.get(history)
+
+
+# The compact story page -------------------------------------------------------------------
+
+
+def story_page_quotes(article, count):
+    """``count`` quotes on ``article``, each with its own speaker, source and two tags."""
+    for n in range(count):
+        QuoteFactory(article=article, position=n + 1).tags.add("कविता", f"टैग {n}")
+
+
+def test_story_page_costs_the_same_queries_for_one_quote_as_for_six(
+    editor, django_assert_num_queries
+):
+    """The quote rows' speakers, sources and tags come with the quotes, not one row at a time."""
+    article = ArticleFactory(people=[PersonFactory()], tags=["कविता"])
+    story_page_quotes(article, 1)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    editor.get(url)  # the session and the open-page mark settle
+    with CaptureQueriesContext(connection) as one:
+        assert editor.get(url).status_code == 200
+    assert len(one) <= 20
+    for n in range(2, 7):
+        QuoteFactory(article=article, position=n).tags.add("कविता", f"और {n}")
+    with django_assert_num_queries(len(one)):
+        html = editor.get(url).content.decode()
+    assert html.count('class="quote-details"') == 6 + 1  # six rows and the "add" template
+
+
+def quote_row_tags(html):
+    """{row id: whether its <details> starts open} for the quote rows of a story page."""
+    found = re.findall(
+        r'<div class="inline-related quote-row[^"]*" id="(quotes-\d+)">\s*'
+        r'<details class="quote-details"( open)?>',
+        html,
+    )
+    return {row: bool(is_open) for row, is_open in found}
+
+
+def test_story_page_quotes_start_closed_with_one_line_each(editor):
+    article = ArticleFactory()
+    quote = QuoteFactory(article=article, position=1, text="पहला अनुच्छेद।")
+    QuoteFactory(article=article, position=2, text="ये शब्द ख़बर में नहीं हैं", source=None)
+    html = editor.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert quote_row_tags(html) == {"quotes-0": False, "quotes-1": False}
+    summary = html.split('id="quotes-0"')[1].split("</summary>")[0]
+    assert quote.speaker.name in summary and "“पहला अनुच्छेद।”" in summary
+    assert quote.source.title in summary
+    # The second quote's problems: badges on its line, and listed at the top with a link.
+    second = html.split('id="quotes-1"')[1].split("</summary>")[0]
+    assert second.count('class="quote-badge"') == 2
+    assert "not verbatim" in second and "no source" in second
+    top = html.split('class="quote-problems"')[1].split("</section>")[0]
+    assert top.count('href="#quotes-1-quote"') == 2
+    assert "its words do not appear verbatim" in top and "it has no source" in top
+    assert 'id="quotes-1-quote"' in html
+    assert html.index('class="quote-problems"') < html.index('id="id_headline"')
+
+
+def test_story_page_fieldsets_come_in_the_order_an_editor_works(editor):
+    article = ArticleFactory()
+    html = editor.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    headings = re.findall(
+        r'<h2 id="fieldset-0-\d+-heading" class="fieldset-heading">([^<]+)</h2>', html
+    )
+    assert headings == [
+        "The story",
+        "People, organisations, sources and tags",
+        "Publishing",
+        "Correction",
+    ]
+    assert re.search(r'<textarea name="body" cols="40" rows="3"', html)
+    assert re.search(r'<textarea name="summary" cols="40" rows="3"', html)
+    # Only a story that exists takes a correction note.
+    html = editor.get(reverse("admin:articles_article_add")).content.decode()
+    assert "Correction kind" not in html and 'name="correction_text"' not in html
+
+
+def test_a_quote_with_an_error_comes_back_open_after_a_refused_save(editor):
+    article = ArticleFactory(draft=True)
+    QuoteFactory(article=article, position=1)
+    QuoteFactory(article=article, position=2)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = adminform.admin_form(editor, url, "article_form")
+    data["quotes-1-text"] = ""  # the words are required
+    response = editor.post(url, data)
+    assert response.status_code == 200  # refused, shown again
+    html = response.content.decode()
+    assert quote_row_tags(html) == {"quotes-0": False, "quotes-1": True}
+    row = html.split('id="quotes-1"')[1].split('id="quotes-empty"')[0]
+    assert 'class="errorlist' in row and 'class="quote-badge">error<' in row
+
+
+def test_a_changed_quote_stays_open_when_another_field_refuses_the_save(editor):
+    article = ArticleFactory(draft=True)
+    QuoteFactory(article=article, position=1)
+    QuoteFactory(article=article, position=2)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = adminform.admin_form(editor, url, "article_form")
+    data["quotes-0-text"] = "दूसरा अनुच्छेद।"
+    data["headline"] = ""  # refused for the headline, not the quote
+    html = editor.post(url, data).content.decode()
+    assert quote_row_tags(html) == {"quotes-0": True, "quotes-1": False}
+    assert "दूसरा अनुच्छेद।</textarea>" in html  # the editor's words are kept
+
+
+def test_the_quote_rows_lay_out_every_field_of_a_quote():
+    """The story page's quote rows edit what the quote's own page does (QUOTE_FIELDS)."""
+    laid_out = flatten_fieldsets(QuoteInline.fieldsets)
+    assert sorted(laid_out) == sorted(QUOTE_FIELDS)
+    assert len(laid_out) == len(set(laid_out))
+
+
+def test_story_page_is_valid_html_closed_and_refused(editor, tmp_path):
+    """The Nu HTML Checker on the seed story's page, and on a refused save of it (rows open,
+    errors shown): one run for both (the JVM starts slowly)."""
+    if not shutil.which("java") or not VNU_JAR.exists():
+        require_or_skip(f"java or {VNU_JAR} not found: {HOW_TO_INSTALL}.")
+    call_command("loaddata", "seed", verbosity=0)
+    article = Article.objects.get()
+    Quote.objects.filter(article=article, position=2).update(source=None)  # a problem to list
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    closed = editor.get(url)
+    data = adminform.form_data(closed.content.decode(), "article_form")
+    data["quotes-0-text"] = ""
+    refused = editor.post(url, data)
+    assert refused.status_code == 200
+    pages = {"story-closed.html": closed.content, "story-refused.html": refused.content}
+    for name, content in pages.items():
+        (tmp_path / name).write_bytes(content)
+    errors = run_vnu([tmp_path / name for name in pages])
+    assert errors == {name: [] for name in pages}

@@ -164,14 +164,20 @@ def test_english_names_in_hindi_pages_carry_lang_en(client):
 # Design: fonts, print, no inline script or style ---------------------------------------------
 
 
-def test_devanagari_font_is_self_hosted_with_its_licence():
-    css = Path(finders.find("css/site.css")).read_text()
-    faces = re.findall(r"@font-face\s*{([^}]*)}", css)
+@pytest.mark.django_db
+def test_devanagari_font_is_self_hosted_with_its_licence(client):
+    # One set of @font-face rules, beside the fonts, linked before the site's own CSS.
+    html = client.get("/").content.decode()
+    assert html.index("fonts/noto-sans-devanagari.") < html.index("css/site.")
+    fonts = Path(finders.find("fonts/noto-sans-devanagari.css")).read_text()
+    faces = re.findall(r"@font-face\s*{([^}]*)}", fonts)
     assert len(faces) == 4
     for face in faces:
         assert 'font-family: "Noto Sans Devanagari"' in face
-        (url,) = re.findall(r'url\("\.\./fonts/([^"]+)"\)', face)
+        (url,) = re.findall(r'url\("([^"/]+)"\)', face)
         assert finders.find(f"fonts/{url}"), url
+    css = Path(finders.find("css/site.css")).read_text()
+    assert not re.search(r"@font-face\s*{", css)
     assert finders.find("fonts/OFL.txt")
     assert "SIL Open Font License" in Path(finders.find("fonts/OFL.txt")).read_text()
     stack = re.search(r"font-family: ([^;]+);", css.split(":root")[1]).group(1)

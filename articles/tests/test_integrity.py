@@ -160,12 +160,16 @@ def test_the_quote_list_costs_the_same_for_more_quotes(client, django_assert_num
     assert len(response.context["cl"].result_list) == 11
 
 
-def test_the_article_page_in_the_admin_warns_about_its_quotes(client):
+def test_the_article_page_in_the_admin_lists_its_quotes_problems_at_the_top(client):
     article = ArticleFactory(body=BODY)
     QuoteFactory(article=article, text="यह कभी नहीं कहा गया")
     logged_in(client, EDITORS)
     response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
-    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
-    assert warnings == [
-        "Quote 1 “यह कभी नहीं कहा गया”: its words do not appear verbatim in the article's body"
+    listed = [
+        (row.position, row.words, problem) for row, problem in response.context["quote_problems"]
     ]
+    assert listed == [
+        (1, "यह कभी नहीं कहा गया", "its words do not appear verbatim in the article's body")
+    ]
+    top = response.content.decode().split('class="quote-problems"')[1].split("</section>")[0]
+    assert 'href="#quotes-0-quote"' in top  # a link to the quote's row
