@@ -10,7 +10,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 # Tests need a key but no secrets; CI and developers get the same one.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} DEBUG=
 
-.PHONY: run test setup lint format admin clean
+.PHONY: run test setup lint format admin clean schema
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ test: setup node_modules/.installed lint
 	$(TEST_ENV) $(BIN)/python manage.py compilecatalogues
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The content API's OpenAPI schema, committed; test_api_schema.py fails when it is stale.
+schema: setup
+	$(TEST_ENV) $(BIN)/python manage.py spectacular --lang en --validate --fail-on-warn --file articles/api/openapi.yaml
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache

@@ -202,6 +202,8 @@ def robots_txt(request):
         "robots.txt",
         {
             "admin_path": reverse("admin:index"),
+            # The content API's documentation, for crawlers that look for data (issue 11).
+            "api_docs": request.build_absolute_uri(reverse("api:docs")),
             "sitemaps": [
                 request.build_absolute_uri(reverse("articles:sitemap")),
                 request.build_absolute_uri(reverse("articles:news-sitemap")),

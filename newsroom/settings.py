@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "imagekit",
+    # The public content API under /api/v1/ (articles/api/): read-only, OpenAPI-described.
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "articles",
     "articles.history",
 ]
@@ -60,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS headers for /api/ only (CORS_URLS_REGEX), before anything that may answer.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Admin language from the language cookie or Accept-Language; the readers' site from
     # the cookie only (Hindi until the reader chooses English): see articles/i18n.py.
@@ -187,6 +193,58 @@ NEWSROOM_URL = os.environ.get("NEWSROOM_URL", "")
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# The content API (articles/api/): public, read-only, anonymous. No authentication, so a
+# request never touches the session (no Vary: Cookie, and CDNs may cache the answers).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["articles.api.throttling.AnonRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "articles.api.http.exception_handler",
+    # Devanagari as UTF-8 in the JSON, never \u escapes (DRF's default, stated).
+    "UNICODE_JSON": True,
+    # Behind a proxy, set API_NUM_PROXIES so the rate limit sees the client's address.
+    "NUM_PROXIES": (
+        int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else None
+    ),
+}
+# Requests per client address for anonymous use of the API ("120/min", "5000/hour", …),
+# counted in the default cache (Redis shares the count between workers).
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom content API",
+    "DESCRIPTION": (
+        "The newsroom's public record as data: stories, people, organisations, quotes "
+        "(with the speaker's role on the day and the chain of sources behind each), "
+        "sources, tags, sections and corrections. Read-only and anonymous; only what the "
+        "site itself publishes."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "QuoteKindEnum": "articles.models.Quote.Kind",
+        "SourceKindEnum": "articles.models.Source.Kind",
+        "OrganisationKindEnum": "articles.models.Organisation.Kind",
+        "CorrectionKindEnum": "articles.models.Correction.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "articles.api.schema.add_common_responses",
+    ],
+}
+# CORS: anyone may read the API from a browser; it has nothing to write and no cookies.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 LOGGING = {
     "version": 1,

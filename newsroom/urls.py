@@ -8,6 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # set_language: the readers' language switcher posts here (a cookie; works without JS).
     path("i18n/", include("django.conf.urls.i18n")),
+    # The public, read-only content API (articles/api/), namespace "api".
+    path("api/v1/", include("articles.api.urls")),
     path("", include("articles.urls")),
 ]
 

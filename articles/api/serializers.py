@@ -1,0 +1,549 @@
+"""The JSON shapes of the API's records.
+
+Every record carries ``url``, its public page on the site (absolute; null for a source,
+which has no page of its own), and ``api_url``, its record in this API. A link to another
+record appears only when that record is public: a role at an organisation with no public
+page names the organisation without linking it, and so does a source's author.
+
+Serializers read only what ``articles.api.records`` loaded: they never query.
+"""
+
+from django.db import models
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles import affiliations, images
+from articles.models import Article, Correction, Organisation, Person, Quote, Section, Source
+
+
+def absolute(context, path):
+    return context["request"].build_absolute_uri(path)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageURLField(serializers.Field):
+    """The record's public page on the site, absolute (``get_absolute_url``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return absolute(self.context, value.get_absolute_url())
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class APIURLField(serializers.Field):
+    """The record in this API: ``view_name`` reversed with its ``lookup`` attribute."""
+
+    def __init__(self, view_name, lookup="slug", **kwargs):
+        self.view_name, self.lookup = view_name, lookup
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        path = reverse(self.view_name, kwargs={self.lookup: getattr(value, self.lookup)})
+        return absolute(self.context, path)
+
+
+class SlugField(serializers.CharField):
+    """A slug as a plain string in the schema (see ModelSerializer)."""
+
+    def __init__(self, allow_unicode=True, **kwargs):
+        super().__init__(**kwargs)
+
+
+# DRF's ModelSerializer, with slugs as plain strings (DRF's SlugField would document the
+# ASCII pattern ^[-\w]+$, which a Devanagari slug such as मृणांक-शर्मा does not match) and
+# the same schema on every database. (A comment, not a docstring: drf-spectacular would
+# describe every serializer with it.)
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.SlugField: SlugField,
+    }
+
+    def build_standard_field(self, field_name, model_field):
+        # An integer's upper bound comes from the database backend (2³¹-1 on PostgreSQL,
+        # 2⁶³-1 on SQLite): left out, so the schema is the same on both. Output only.
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        kwargs.pop("max_value", None)
+        return field_class, kwargs
+
+
+# Images -----------------------------------------------------------------------------------
+
+
+class RenditionSerializer(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    mime_type = serializers.CharField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, rendition):
+        return absolute(self.context, rendition.url)
+
+
+class RenditionsSerializer(serializers.Serializer):
+    """A photograph's renditions (articles.images): computed names, no storage access."""
+
+    jpeg = RenditionSerializer(many=True, help_text="Width-resized JPEGs, narrowest first.")
+    webp = RenditionSerializer(many=True, help_text="Width-resized WebPs, narrowest first.")
+    crops = RenditionSerializer(
+        many=True, help_text="16:9, 4:3 and 1:1 JPEG crops centred on the focal point."
+    )
+
+
+class ImageSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    url = serializers.SerializerMethodField(help_text="The original file.")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    alt_text = serializers.CharField()
+    language = serializers.CharField(help_text="Language of the alt text and caption.")
+    caption = serializers.CharField()
+    credit = serializers.CharField()
+    copyright = serializers.CharField()
+    licence_url = serializers.CharField()
+    renditions = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, image):
+        return absolute(self.context, image.file.url)
+
+    @extend_schema_field(RenditionsSerializer)
+    def get_renditions(self, image):
+        data = {
+            "jpeg": images.srcset(image, "JPEG"),
+            "webp": images.srcset(image, "WEBP"),
+            "crops": images.search_crops(image),
+        }
+        return RenditionsSerializer(data, context=self.context).data
+
+
+# References: what a record shows of the records it links to --------------------------------
+
+
+class SectionSerializer(ModelSerializer):
+    url = PageURLField()
+    api_url = APIURLField("api:section-detail")
+
+    class Meta:
+        model = Section
+        fields = ["slug", "name", "name_en", "description", "position", "url", "api_url"]
+
+
+class TagSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    url = PageURLField()
+    api_url = APIURLField("api:tag-detail")
+
+
+@extend_schema_field(TagSerializer(many=True))
+class TagsField(serializers.Field):
+    """A record's tags (prefetched), by name in code-point order, the same on every
+    database."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="tags.all", read_only=True, **kwargs)
+
+    def to_representation(self, tags):
+        tags = sorted(tags, key=lambda tag: (tag.name, tag.pk))
+        return TagSerializer(tags, many=True, context=self.context).data
+
+
+class PersonRefSerializer(ModelSerializer):
+    url = PageURLField()
+    api_url = APIURLField("api:person-detail")
+
+    class Meta:
+        model = Person
+        fields = ["id", "slug", "name", "name_latin", "description", "url", "api_url"]
+
+
+class OrganisationRefSerializer(ModelSerializer):
+    url = PageURLField()
+    api_url = APIURLField("api:organisation-detail")
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "slug", "name", "name_latin", "kind", "url", "api_url"]
+
+
+class StoryRefSerializer(ModelSerializer):
+    url = PageURLField()
+    api_url = APIURLField("api:story-detail")
+
+    class Meta:
+        model = Article
+        fields = ["id", "slug", "headline", "language", "published_at", "url", "api_url"]
+
+
+# Sources ----------------------------------------------------------------------------------
+
+
+class SourceRefSerializer(ModelSerializer):
+    """A source without its chain. ``url`` is null: sources have no page on the site;
+    ``link`` is where the source itself is (the post, the report), ``archive_link`` a copy.
+    """
+
+    url = serializers.SerializerMethodField()
+    api_url = APIURLField("api:source-detail")
+    link = serializers.CharField(source="url")
+    archive_link = serializers.CharField(source="archive_url")
+    attribution = serializers.CharField(help_text="Who issued it, as a reader sees it.")
+    author = serializers.SerializerMethodField(help_text="The author, when a public person.")
+    author_organisation = serializers.SerializerMethodField(
+        help_text="The issuing organisation, when it has a public page."
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "kind",
+            "attribution",
+            "author",
+            "author_organisation",
+            "published_on",
+            "link",
+            "archive_link",
+            "url",
+            "api_url",
+        ]
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_url(self, source):
+        return None
+
+    @extend_schema_field(PersonRefSerializer(allow_null=True))
+    def get_author(self, source):
+        if source.author_id and getattr(source, "author_public", False):
+            return PersonRefSerializer(source.author, context=self.context).data
+        return None
+
+    @extend_schema_field(OrganisationRefSerializer(allow_null=True))
+    def get_author_organisation(self, source):
+        if source.author_organisation_id and getattr(source, "author_organisation_public", False):
+            return OrganisationRefSerializer(source.author_organisation, context=self.context).data
+        return None
+
+
+class SourceSerializer(SourceRefSerializer):
+    """A source with ``chain``: the sources it is based on, nearest first (a press report,
+    the post it quotes, the letter the post shares)."""
+
+    chain = SourceRefSerializer(many=True, read_only=True)
+
+    class Meta(SourceRefSerializer.Meta):
+        fields = [*SourceRefSerializer.Meta.fields, "chain"]
+
+
+# Roles ------------------------------------------------------------------------------------
+
+
+class RoleSerializer(serializers.Serializer):
+    """One role in a career (articles.models.Affiliation)."""
+
+    title = serializers.CharField(help_text="As the newsroom writes it.")
+    title_en = serializers.CharField()
+    body = serializers.CharField(help_text="The organisation's name, or the body's.")
+    organisation = serializers.SerializerMethodField(
+        help_text="The organisation, when it has a public page."
+    )
+    started_on = serializers.DateField(allow_null=True)
+    ended_on = serializers.DateField(allow_null=True)
+    ended = serializers.BooleanField(help_text="Over, even when the end date is unknown.")
+    source = serializers.SerializerMethodField(help_text="The source that states the role.")
+
+    @extend_schema_field(OrganisationRefSerializer(allow_null=True))
+    def get_organisation(self, role):
+        if role.organisation_id and getattr(role, "organisation_is_public", True):
+            return OrganisationRefSerializer(role.organisation, context=self.context).data
+        return None
+
+    @extend_schema_field(SourceRefSerializer(allow_null=True))
+    def get_source(self, role):
+        if role.source_id is None:
+            return None
+        # A public person's roles make their sources public (records.public_sources). Not
+        # annotated here, the author is named (attribution), linked in the source's record.
+        return SourceRefSerializer(role.source, context=self.context).data
+
+
+# Quotes -----------------------------------------------------------------------------------
+
+
+class QuoteSerializer(ModelSerializer):
+    """A quote as a record: the words, the speaker and the speaker's role on the day the
+    words were said (``said_on``, else the story's date: articles.affiliations), the source
+    and the chain of sources behind it."""
+
+    date = serializers.SerializerMethodField(help_text="said_on, else the story's date.")
+    speaker = PersonRefSerializer()
+    speaker_role = serializers.SerializerMethodField(
+        help_text="The speaker's role on the quote's date; null when none is known."
+    )
+    source = SourceSerializer(allow_null=True)
+    story = StoryRefSerializer(source="article")
+    tags = TagsField()
+    url = PageURLField(help_text="The quote's own page.")
+    story_url = serializers.SerializerMethodField(help_text="Its place in the story.")
+    api_url = APIURLField("api:quote-detail", lookup="pk")
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id",
+            "position",
+            "kind",
+            "text",
+            "original_text",
+            "original_language",
+            "said_on",
+            "date",
+            "speaker",
+            "speaker_role",
+            "source",
+            "story",
+            "tags",
+            "url",
+            "story_url",
+            "api_url",
+        ]
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_date(self, quote):
+        return affiliations.quote_date(quote).isoformat()
+
+    @extend_schema_field(RoleSerializer(allow_null=True))
+    def get_speaker_role(self, quote):
+        role = affiliations.role_on(
+            quote.speaker.affiliations.all(), affiliations.quote_date(quote)
+        )
+        return RoleSerializer(role, context=self.context).data if role else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_story_url(self, quote):
+        return absolute(self.context, quote.get_article_url())
+
+
+class QuoteRefSerializer(ModelSerializer):
+    url = PageURLField()
+    api_url = APIURLField("api:quote-detail", lookup="pk")
+
+    class Meta:
+        model = Quote
+        fields = ["id", "kind", "text", "url", "api_url"]
+
+
+# Corrections ------------------------------------------------------------------------------
+
+
+class CorrectionSerializer(ModelSerializer):
+    """A public correction, clarification or update, with the record it fixes, if any."""
+
+    story = StoryRefSerializer(source="article")
+    quote = QuoteRefSerializer(allow_null=True)
+    person = PersonRefSerializer(allow_null=True)
+    organisation = OrganisationRefSerializer(allow_null=True)
+    source = SourceRefSerializer(allow_null=True)
+    url = PageURLField(help_text="The correction on its story's page.")
+    api_url = APIURLField("api:correction-detail", lookup="pk")
+
+    class Meta:
+        model = Correction
+        fields = [
+            "id",
+            "kind",
+            "text",
+            "published_at",
+            "story",
+            "quote",
+            "person",
+            "organisation",
+            "source",
+            "url",
+            "api_url",
+        ]
+
+
+# Stories ----------------------------------------------------------------------------------
+
+
+class StorySerializer(ModelSerializer):
+    """A story as a list shows it."""
+
+    section = SectionSerializer(allow_null=True)
+    authors = serializers.SerializerMethodField(help_text="The byline, in order.")
+    lead_image = ImageSerializer(allow_null=True)
+    people = PersonRefSerializer(many=True, source="people.all")
+    tags = TagsField()
+    url = PageURLField()
+    api_url = APIURLField("api:story-detail")
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "slug",
+            "headline",
+            "summary",
+            "language",
+            "published_at",
+            "updated_at",
+            "section",
+            "authors",
+            "lead_image",
+            "people",
+            "tags",
+            "url",
+            "api_url",
+        ]
+
+    @extend_schema_field(PersonRefSerializer(many=True))
+    def get_authors(self, article):
+        people = [author.person for author in article.byline.all()]
+        return PersonRefSerializer(people, many=True, context=self.context).data
+
+
+class StoryDetailSerializer(StorySerializer):
+    """A story with its whole record."""
+
+    body = serializers.CharField(help_text="Markdown, as the desk wrote it.")
+    body_html = serializers.CharField(help_text="The body as sanitised HTML.")
+    organisations = OrganisationRefSerializer(many=True, source="organisations.all")
+    quotes = QuoteSerializer(many=True, source="quotes.all")
+    sources = SourceSerializer(many=True, source="sources.all")
+    corrections = CorrectionSerializer(many=True, source="corrections.all")
+    translations = StoryRefSerializer(
+        many=True,
+        source="other_versions",
+        help_text="The story's public versions in other languages.",
+    )
+
+    class Meta(StorySerializer.Meta):
+        fields = [
+            *StorySerializer.Meta.fields,
+            "body",
+            "body_html",
+            "organisations",
+            "quotes",
+            "sources",
+            "corrections",
+            "translations",
+        ]
+
+
+# People and organisations -----------------------------------------------------------------
+
+
+class PersonSerializer(ModelSerializer):
+    photo = ImageSerializer(allow_null=True)
+    url = PageURLField()
+    api_url = APIURLField("api:person-detail")
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "name_latin",
+            "description",
+            "newsroom_role",
+            "photo",
+            "url",
+            "api_url",
+        ]
+
+
+class PersonQuoteSerializer(ModelSerializer):
+    """One of a person's quotes, on their record: the story and source, no speaker."""
+
+    date = serializers.SerializerMethodField()
+    story = StoryRefSerializer(source="article")
+    source = SourceRefSerializer(allow_null=True)
+    url = PageURLField()
+    api_url = APIURLField("api:quote-detail", lookup="pk")
+
+    class Meta:
+        model = Quote
+        fields = ["id", "kind", "text", "date", "story", "source", "url", "api_url"]
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_date(self, quote):
+        return affiliations.quote_date(quote).isoformat()
+
+
+class PersonDetailSerializer(PersonSerializer):
+    """A person with their record: roles, quotes, stories they wrote and appear in."""
+
+    aliases = serializers.ListField(child=serializers.CharField(), source="alias_list")
+    tags = TagsField()
+    affiliations = RoleSerializer(many=True, source="affiliations.all")
+    quotes = PersonQuoteSerializer(many=True, source="public_quotes")
+    stories_written = StoryRefSerializer(many=True)
+    stories_featured = StoryRefSerializer(
+        many=True, help_text="Stories they are featured or quoted in."
+    )
+    corrections = CorrectionSerializer(many=True, source="public_corrections")
+
+    class Meta(PersonSerializer.Meta):
+        fields = [
+            *PersonSerializer.Meta.fields,
+            "aliases",
+            "bio",
+            "website",
+            "wikipedia_url",
+            "wikidata_id",
+            "tags",
+            "affiliations",
+            "quotes",
+            "stories_written",
+            "stories_featured",
+            "corrections",
+        ]
+
+
+class OrganisationSerializer(ModelSerializer):
+    url = PageURLField()
+    api_url = APIURLField("api:organisation-detail")
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "slug", "name", "name_latin", "kind", "description", "url", "api_url"]
+
+
+class MemberSerializer(serializers.Serializer):
+    """A public person's role at the organisation."""
+
+    person = PersonRefSerializer()
+    title = serializers.CharField()
+    title_en = serializers.CharField()
+    started_on = serializers.DateField(allow_null=True)
+    ended_on = serializers.DateField(allow_null=True)
+    ended = serializers.BooleanField()
+
+
+class OrganisationDetailSerializer(OrganisationSerializer):
+    aliases = serializers.ListField(child=serializers.CharField(), source="alias_list")
+    people = MemberSerializer(many=True, source="public_affiliations")
+    stories = StoryRefSerializer(many=True, source="public_stories")
+    corrections = CorrectionSerializer(many=True, source="public_corrections")
+
+    class Meta(OrganisationSerializer.Meta):
+        fields = [
+            *OrganisationSerializer.Meta.fields,
+            "aliases",
+            "website",
+            "wikipedia_url",
+            "wikidata_id",
+            "people",
+            "stories",
+            "corrections",
+        ]
