@@ -10,7 +10,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 # Tests need a key but no secrets; CI and developers get the same one.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} DEBUG=
 
-.PHONY: run test setup lint format admin clean schema
+.PHONY: run serve test setup lint format admin clean schema
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,19 @@ run: setup
 	@echo "To log in to the admin, create your account once with:  make admin"
 	@echo
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# `make serve` is production mode on this machine: DEBUG off whatever the caller says,
+# gunicorn (newsroom/gunicorn.py: workers from the CPU count), whitenoise's compressed,
+# hashed static files, and the configured DATABASE_URL. It refuses to start without
+# SECRET_KEY. Run one per app server, behind nginx (deploy/nginx.conf.example).
+SERVE_ENV := DEBUG=
+
+serve: setup
+	@$(SERVE_ENV) $(BIN)/python -c "import newsroom.gunicorn as g; g.check_settings()"
+	$(SERVE_ENV) $(BIN)/python manage.py compilecatalogues
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(BIN)/gunicorn --config newsroom/gunicorn.py --bind $(HOST):$(PORT) newsroom.wsgi
 
 admin: setup
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput

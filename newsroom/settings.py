@@ -1,7 +1,7 @@
 """Settings for the newsroom project.
 
 One module, configured by environment variables (each is documented in README.md):
-DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, STATIC_ROOT.
+DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, DB_POOL, STATIC_ROOT.
 """
 
 import os
@@ -120,6 +120,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"].pop("CONN_HEALTH_CHECKS", None)
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
+
+# DB_POOL=N: psycopg's connection pool (Django's "pool" option), up to N connections per
+# process, for threaded workers; off by default (a sync worker keeps its one connection for
+# CONN_MAX_AGE). Pooling across app servers is PgBouncer's job: README, "Running at scale".
+if os.environ.get("DB_POOL"):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DB_POOL needs PostgreSQL (DATABASE_URL=postgres://…).")
+    # Django refuses persistent connections with a pool: the pool keeps them instead.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ["DB_POOL"]),
+        "timeout": 10,
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
