@@ -10,7 +10,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 # Tests need a key but no secrets; CI and developers get the same one.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} DEBUG=
 
-.PHONY: run serve test setup lint format admin clean schema
+.PHONY: run serve test setup lint format admin clean schema bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ run: setup
 # `make serve` is production mode on this machine: DEBUG off whatever the caller says,
 # gunicorn (newsroom/gunicorn.py: workers from the CPU count), whitenoise's compressed,
 # hashed static files, and the configured DATABASE_URL. It refuses to start without
-# SECRET_KEY. Run one per app server, behind nginx (deploy/nginx.conf.example).
+# SECRET_KEY. Run one per app server, behind nginx (newsroom/nginx.conf.example).
 SERVE_ENV := DEBUG=
 
 serve: setup
@@ -69,6 +69,14 @@ test: setup node_modules/.installed lint
 # The content API's OpenAPI schema, committed; test_api_schema.py fails when it is stale.
 schema: setup
 	$(TEST_ENV) $(BIN)/python manage.py spectacular --lang en --validate --fail-on-warn --file articles/api/openapi.yaml
+
+# The benchmark (newsroom/bench.py): generates the newsroom at each of BENCH_SIZES (default
+# "100 10000" stories), serves it with gunicorn and loads it with wrk (Debian's `wrk`) for
+# BENCH_SECONDS (10) per page. SQLite: a file of its own under artifacts/bench/; PostgreSQL
+# (DATABASE_URL or BENCH_DATABASE_URL): that database is emptied. Report, data and chart in
+# artifacts/bench/bench-<database>.{md,json,png}. A smoke run: BENCH_SIZES=50 BENCH_SECONDS=1.
+bench: setup
+	$(BIN)/python -m newsroom.bench
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache

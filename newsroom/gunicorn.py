@@ -8,7 +8,7 @@ environment variable. The contract:
 - The master refuses to start, with one line saying why, when Django cannot sign (no
   ``SECRET_KEY`` with ``DEBUG`` off) or the settings do not load, instead of starting
   workers that would answer 500 to every login and form.
-- Workers are sync: behind nginx (``deploy/nginx.conf.example``, which buffers slow
+- Workers are sync: behind nginx (``newsroom/nginx.conf.example``, which buffers slow
   clients' uploads and downloads) a sync worker is busy only while Django works.
 - ``X-Forwarded-Proto`` and ``X-Forwarded-For`` are believed only from
   ``FORWARDED_ALLOW_IPS`` (gunicorn's own setting, default the loopback addresses): the

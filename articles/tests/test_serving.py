@@ -3,7 +3,7 @@
 Two gunicorns, configured by ``newsroom/gunicorn.py`` as ``make serve`` runs them, on two
 free loopback ports, share the test database (PostgreSQL's test database, or on SQLite the
 test database file) and a private Redis as their cache, behind Debian's nginx running
-``deploy/nginx.conf.example`` itself. The tests are transactional, so what they write is
+``newsroom/nginx.conf.example`` itself. The tests are transactional, so what they write is
 committed and the servers' own connections see it.
 
 Skipped when nginx, wrk, redis-server or gunicorn is missing; a failure instead where the
@@ -41,7 +41,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(settings.BASE_DIR)
 GUNICORN_CONFIG = BASE_DIR / "newsroom" / "gunicorn.py"
-NGINX_EXAMPLE = BASE_DIR / "deploy" / "nginx.conf.example"
+NGINX_EXAMPLE = BASE_DIR / "newsroom" / "nginx.conf.example"
 # Each app server's workers: two per server keeps two servers and wrk within this machine.
 WORKERS = "2"
 # Starting a server means importing Django and its first requests; generous on a busy CI box.
@@ -189,7 +189,7 @@ def database_url():
 
 
 def nginx_conf(directory, port, upstreams):
-    """deploy/nginx.conf.example with this run's ports and paths swapped in."""
+    """newsroom/nginx.conf.example with this run's ports and paths swapped in."""
     text = NGINX_EXAMPLE.read_text()
     temp_paths = "".join(
         f"\n    {kind}_temp_path {directory / kind};"
