@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.caching import content_changed
 from articles.integrity import describe, quote_label, quote_problem_codes
 from articles.markup import figure_keys
 from articles.models import Article, ArticleAuthor, Correction, Image, Person, Quote
@@ -257,6 +258,7 @@ def save_byline(article, pairs):
         for pk, position in wanted.items()
         if pk not in kept
     )
+    content_changed()  # bulk_update and bulk_create send no post_save
 
 
 def stored_values(instance, fields):

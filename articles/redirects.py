@@ -7,6 +7,7 @@ slug on purpose does not leave redirects behind by accident.
 
 from django.db import transaction
 
+from articles.caching import content_changed
 from articles.models import SlugRedirect
 
 
@@ -24,6 +25,7 @@ def record_slug_change(kind, old_slug, new_slug):
     redirects = SlugRedirect.objects.filter(kind=kind)
     redirects.filter(old_slug=new_slug).delete()
     redirects.filter(new_slug=old_slug).update(new_slug=new_slug)
+    content_changed()  # update() sends no post_save
     SlugRedirect.objects.update_or_create(
         kind=kind, old_slug=old_slug, defaults={"new_slug": new_slug}
     )

@@ -15,7 +15,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, Organisation, Person, Section, Tag
@@ -194,6 +194,11 @@ def news_sitemap(request):
     )
 
 
+def reverse_in(language, name):
+    with translation.override(language):
+        return reverse(name)
+
+
 @require_safe
 def robots_txt(request):
     """Everything but the admin may be crawled; the sitemaps are named with absolute URLs."""
@@ -206,6 +211,12 @@ def robots_txt(request):
             "api_docs": request.build_absolute_uri(reverse("api:docs")),
             "sitemaps": [
                 request.build_absolute_uri(reverse("articles:sitemap")),
+                # The English interface's addresses (/en/…): one sitemap per language.
+                *(
+                    request.build_absolute_uri(reverse_in(language, "articles:sitemap"))
+                    for language, _ in settings.LANGUAGES
+                    if language != settings.LANGUAGE_CODE
+                ),
                 request.build_absolute_uri(reverse("articles:news-sitemap")),
             ],
         },

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from articles.caching import content_changed
 from articles.history.versions import ensure_baselines, record_versions
 from articles.models import ArticleTag, PersonTag, QuoteTag, SlugRedirect, Tag
 from articles.redirects import record_slug_change
@@ -161,6 +162,7 @@ def add_tag(queryset, tag: Tag, *, user=None) -> int:
     reason = gettext("tag added: %(tag)s") % {"tag": tag.name}
     with _Versioned(queryset.model, gaining, reason=reason, user=user):
         links.objects.bulk_create([links(tag=tag, content_object_id=pk) for pk in gaining])
+    content_changed()  # bulk_create sends no post_save
     return len(gaining)
 
 
@@ -203,6 +205,7 @@ def merge_tags(sources, target: Tag, *, user=None) -> int:
                 tagged_with_target = links.objects.filter(tag=target).values("content_object")
                 links.objects.filter(tag=source, content_object__in=tagged_with_target).delete()
                 moved += links.objects.filter(tag=source).update(tag=target)
+                content_changed()  # update() sends no post_save
         record_slug_change(SlugRedirect.Kind.TAG, source.slug, target.slug)
         source.delete()
     return moved

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # CORS headers for /api/ only (CORS_URLS_REGEX), before anything that may answer.
     "corsheaders.middleware.CorsMiddleware",
+    # 304 for a matching If-None-Match / If-Modified-Since (ETags: articles/caching.py).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Admin language from the language cookie or Accept-Language; the readers' site from
     # the cookie only (Hindi until the reader chooses English): see articles/i18n.py.
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whole public pages for anonymous readers, invalidated on every write (articles/caching.py).
+    "articles.caching.PageCacheMiddleware",
     # Records who made each change in the admin's history (after authentication).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -120,7 +124,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"].pop("CONN_HEALTH_CHECKS", None)
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
-
 # DB_POOL=N: psycopg's connection pool (Django's "pool" option), up to N connections per
 # process, for threaded workers; off by default (a sync worker keeps its one connection for
 # CONN_MAX_AGE). Pooling across app servers is PgBouncer's job: README, "Running at scale".
@@ -167,6 +170,20 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# The page cache (articles/caching.py): whole public pages for anonymous readers, in the
+# cache above, for at most PAGE_CACHE_SECONDS and never past the next scheduled story. With
+# per-process memory the content generation is a file every worker of this machine reads.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_GENERATION_FILE = Path(
+    os.environ.get("PAGE_CACHE_GENERATION_FILE") or BASE_DIR / ".page-cache-generation"
+)
+# Cache-Control of public pages: browsers keep them PAGE_MAX_AGE seconds, shared caches (a
+# CDN) PAGE_S_MAXAGE, and may serve them PAGE_STALE_WHILE_REVALIDATE more while refreshing.
+PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
+PAGE_S_MAXAGE = int(os.environ.get("PAGE_S_MAXAGE", "300"))
+PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_STALE_WHILE_REVALIDATE", "60"))
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

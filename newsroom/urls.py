@@ -1,17 +1,21 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import i18n
 from articles.media import serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # set_language: the readers' language switcher posts here (a cookie; works without JS).
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The old language switcher's form: redirects to the page in the chosen language.
+    path("i18n/setlang/", i18n.set_language, name="set_language"),
     # The public, read-only content API (articles/api/), namespace "api".
     path("api/v1/", include("articles.api.urls")),
-    path("", include("articles.urls")),
 ]
+# The readers' site: the URL decides the interface language (articles/i18n.py): Hindi
+# unprefixed, English under /en/. Feeds and sitemaps come in both, like every page.
+urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_language=False)
 
 if settings.SERVE_MEDIA:
     # Photographs from MEDIA_ROOT, with DEBUG on or off (see articles/media.py).

@@ -13,9 +13,11 @@ earlier version through the same form and rules as an ordinary edit.
 import itertools
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -498,7 +500,11 @@ def _share_url(link):
         return _("Save to make the link.")
     if not link.is_active:
         return _("revoked")
-    return format_html('<a href="{0}" class="share-url">{0}</a>', link.get_absolute_url())
+    # The address a stranger is sent: the site's own language (unprefixed), whatever the
+    # editor's admin language.
+    with translation.override(settings.LANGUAGE_CODE):
+        url = link.get_absolute_url()
+    return format_html('<a href="{0}" class="share-url">{0}</a>', url)
 
 
 @admin.register(ShareLink)

@@ -8,8 +8,10 @@ page names the organisation without linking it, and so does a source's author.
 Serializers read only what ``articles.api.records`` loaded: they never query.
 """
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -24,13 +26,16 @@ def absolute(context, path):
 
 @extend_schema_field(OpenApiTypes.URI)
 class PageURLField(serializers.Field):
-    """The record's public page on the site, absolute (``get_absolute_url``)."""
+    """The record's public page on the site, absolute (``get_absolute_url``), in the site's
+    default interface language (the unprefixed address: the API's messages are English,
+    its links are not /en/ ones)."""
 
     def __init__(self, **kwargs):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return absolute(self.context, value.get_absolute_url())
+        with translation.override(settings.LANGUAGE_CODE):
+            return absolute(self.context, value.get_absolute_url())
 
 
 @extend_schema_field(OpenApiTypes.URI)

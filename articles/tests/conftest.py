@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +49,25 @@ def media_root(tmp_path_factory):
     # override_settings so that the default storage drops its cached location.
     with override_settings(MEDIA_ROOT=root):
         yield root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def page_cache_off(tmp_path_factory):
+    """The page cache (articles/caching.py) is off except in test_caching.py, which turns it
+    on: the other tests measure what rendering a page costs and shows, request by request.
+    Its generation file is a temporary one, never the checkout's."""
+    generation = tmp_path_factory.mktemp("page-cache") / "generation"
+    with override_settings(PAGE_CACHE=False, PAGE_CACHE_GENERATION_FILE=generation):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language: URLs carry the language (/en/…), so one
+    left active by an earlier test would change every reverse() of the next."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 # Real browser --------------------------------------------------------------------------

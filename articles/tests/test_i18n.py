@@ -74,29 +74,73 @@ def test_interface_is_hindi_by_default_with_hindi_dates(client):
 @pytest.mark.django_db
 def test_reader_can_switch_to_english_and_back_without_javascript(client):
     article = ArticleFactory(headline="हिन्दी शीर्षक")
-    response = client.post(
-        reverse("set_language"), {"language": "en", "next": article.get_absolute_url()}
-    )
-    assert response.status_code == 302
-    assert response["Location"] == article.get_absolute_url()
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    html = client.get(article.get_absolute_url()).content.decode()
+    hindi = article.get_absolute_url()
+    with translation.override("en"):
+        english = article.get_absolute_url()
+    assert english == "/en" + hindi
+    html = client.get(hindi).content.decode()
+    assert f'<a href="{english}" lang="en" hreflang="en">English</a>' in html
+    html = client.get(english).content.decode()
     assert '<html lang="en" dir="ltr">' in html
     assert "People" in html or "Latest news" in html
     # The story stays marked as Hindi inside the English page.
     assert '<h1 lang="hi">हिन्दी शीर्षक</h1>' in html
-    client.post(reverse("set_language"), {"language": "hi", "next": "/"})
-    assert '<html lang="hi"' in client.get("/").content.decode()
+    assert f'<a href="{hindi}" lang="hi" hreflang="hi">हिन्दी</a>' in html
+    assert '<html lang="hi"' in client.get(hindi).content.decode()
 
 
 @pytest.mark.django_db
-def test_browser_language_does_not_override_hindi_but_the_readers_choice_does(client):
+def test_the_url_alone_decides_the_readers_language(client):
     english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
-    assert '<html lang="hi"' in client.get("/", **english_browser).content.decode()
-    for forged in ["fr", "xx", "en-GB", "../../etc"]:
+    response = client.get("/", **english_browser)
+    assert '<html lang="hi"' in response.content.decode()
+    assert response["Content-Language"] == "hi"
+    # Nothing to vary on: caches may hold one answer per URL.
+    assert "Vary" not in response
+    response = client.get("/en/", HTTP_ACCEPT_LANGUAGE="hi")
+    assert '<html lang="en"' in response.content.decode() and "Vary" not in response
+    for forged in ["fr", "xx", "hi", "../../etc"]:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = forged
-        expected = "en" if forged == "en-GB" else "hi"
-        assert f'<html lang="{expected}"' in client.get("/").content.decode(), forged
+        assert '<html lang="hi"' in client.get("/").content.decode(), forged
+
+
+@pytest.mark.django_db
+def test_an_old_english_cookie_redirects_once_to_the_english_address(client):
+    article = ArticleFactory()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en-GB"
+    response = client.get(article.get_absolute_url() + "?page=2")
+    assert response.status_code == 302
+    assert response["Location"] == "/en" + article.get_absolute_url() + "?page=2"
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    # The cookie is deleted: the URL remembers the choice from now on.
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == ""
+    assert '<html lang="hi"' in client.get(article.get_absolute_url()).content.decode()
+    # A path with no English version (the API) is not redirected.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.get(reverse("api:story-list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_old_switcher_form_redirects_to_the_page_in_that_language(client):
+    article = ArticleFactory()
+    url = reverse("set_language")
+    response = client.post(url, {"language": "en", "next": article.get_absolute_url()})
+    assert response.status_code == 302
+    assert response["Location"] == "/en" + article.get_absolute_url()
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(url, {"language": "hi", "next": "/en/people/"})
+    assert response["Location"] == reverse("articles:person-list") == "/people/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == ""
+    # Not to another site; GET changes nothing.
+    assert client.post(url, {"language": "en", "next": "https://evil.example/"})["Location"] == (
+        "/en/"
+    )
+    assert client.get(url, {"next": "/people/"})["Location"] == "/people/"
+    # The admin still follows the cookie, so for the admin it is set.
+    response = client.post(url, {"language": "en", "next": reverse("admin:index")})
+    assert response["Location"] == reverse("admin:index")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
 
 
 @pytest.mark.django_db
@@ -108,14 +152,19 @@ def test_admin_keeps_following_the_browser_language(client):
 
 
 @pytest.mark.django_db
-def test_language_switcher_is_a_plain_form(client):
-    html = client.get("/").content.decode()
-    form = html[html.index('<form class="language-switcher"') :]
-    form = form[: form.index("</form>")]
-    assert f'action="{reverse("set_language")}"' in form and 'method="post"' in form
-    assert 'name="csrfmiddlewaretoken"' in form
-    assert '<option value="en" lang="en">English</option>' in form
-    assert '<button type="submit">' in form
+def test_language_switcher_is_a_pair_of_links_and_pages_name_their_alternates(client):
+    html = client.get(reverse("articles:search") + "?q=x").content.decode()
+    switcher = html[html.index('<nav class="language-switcher"') :]
+    switcher = switcher[: switcher.index("</nav>")]
+    assert "<form" not in switcher and "<select" not in switcher
+    assert '<a href="/search/?q=x" lang="hi" hreflang="hi" aria-current="page">हिन्दी</a>' in (
+        switcher
+    )
+    assert '<a href="/en/search/?q=x" lang="en" hreflang="en">English</a>' in switcher
+    html = client.get("/en/people/").content.decode()
+    assert '<link rel="alternate" hreflang="hi" href="http://testserver/people/">' in html
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/people/">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="http://testserver/people/">' in html
 
 
 # lang on fragments in another script -------------------------------------------------------
@@ -277,8 +326,9 @@ def every_page(client):
 @pytest.mark.django_db
 def test_no_inline_script_style_or_handler_on_any_page(client, every_page):
     for language in ["hi", "en"]:
-        client.post(reverse("set_language"), {"language": language, "next": "/"})
+        prefix = "" if language == "hi" else f"/{language}"
         for url in every_page:
+            url = prefix + url
             response = client.get(url)
             assert response.status_code in {200, 404}, url
             html = response.content.decode()
@@ -318,9 +368,8 @@ def test_pages_render_with_the_self_hosted_font_and_work_without_javascript(brow
         page.locator(".search-form button").click()
         page.wait_for_url("**/search/?q=*")
         assert page.locator("mark").first.inner_text() == "इस्तीफा"
-        page.select_option("#language-choice", "en")
-        page.locator(".language-switcher button").click()
-        page.wait_for_load_state()
+        page.locator(".language-switcher a[lang=en]").click()
+        page.wait_for_url("**/en/search/?q=*")
         assert page.locator("html").get_attribute("lang") == "en"
         assert page.locator("h1").inner_text() == "Search"
         page.screenshot(path=str(screenshots / "reader-search-mobile.png"), full_page=True)

@@ -192,6 +192,8 @@ def test_robots_txt_allows_all_but_the_admin_and_names_the_sitemaps(client):
     assert "Allow: /" in lines
     assert "Disallow: /admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+    # The English interface's pages, under /en/, have their own.
+    assert "Sitemap: http://testserver/en/sitemap.xml" in lines
     assert "Sitemap: http://testserver/news-sitemap.xml" in lines
 
 

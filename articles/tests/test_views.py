@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import Article, Person
 from articles.tests.factories import (
@@ -349,8 +349,8 @@ def test_quote_page_shows_the_corrections_naming_it_linked_to_the_story(client):
     assert "&lt;b&gt;शब्द&lt;/b&gt; ठीक किए गए।" in box and "<b>शब्द" not in html
     assert f'href="{fixed.get_absolute_url()}"' in box
     assert other.text not in box  # the story's other notes stay on the story
-    client.cookies["django_language"] = "en"
-    assert "This quote was corrected on" in client.get(quote.get_absolute_url()).content.decode()
+    english = "/en" + quote.get_absolute_url()  # the English interface is under /en/
+    assert "This quote was corrected on" in client.get(english).content.decode()
 
 
 def test_quote_page_without_corrections_has_no_box(client):
@@ -562,8 +562,8 @@ def test_navigation_lists_sections_in_order_in_the_interface_language(client, se
     nav = html[html.index('class="section-nav"') : html.index("</nav>", html.index("section-nav"))]
     assert nav.index("देश") < nav.index("दुनिया") < nav.index("बिज़नेस")
     assert f'href="{desh.get_absolute_url()}" aria-current="page">देश' in nav
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = client.get(reverse("articles:article-list")).content.decode()
+    with translation.override("en"):
+        html = client.get(reverse("articles:article-list")).content.decode()
     nav = html[html.index('class="section-nav"') : html.index("</nav>", html.index("section-nav"))]
     # English names; a section without one keeps its Hindi name, marked as Hindi.
     assert nav.index(">India<") < nav.index(">World<") < nav.index('<span lang="hi">बिज़नेस</span>')
@@ -624,13 +624,14 @@ def test_a_draft_translation_is_never_linked(client):
     original = ArticleFactory(language="hi")
     draft = ArticleFactory(language="en", translation_of=original, draft=True, headline="Secret")
     html = client.get(original.get_absolute_url()).content.decode()
-    assert draft.get_absolute_url() not in html and "hreflang" not in html
+    # Only the page's own two interface languages: no story version is named.
+    assert draft.get_absolute_url() not in html and html.count("hreflang") == 5
     assert 'class="versions"' not in html
     # Nor a draft original from its public translation.
     hidden = ArticleFactory(language="hi", draft=True)
     public = ArticleFactory(language="en", translation_of=hidden)
     html = client.get(public.get_absolute_url()).content.decode()
-    assert hidden.get_absolute_url() not in html and "hreflang" not in html
+    assert hidden.get_absolute_url() not in html and html.count("hreflang") == 5
 
 
 def test_profile_lists_written_stories_apart_from_appearances(client):

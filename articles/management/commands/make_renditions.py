@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from PIL import Image as PILImage
 
 from articles import images
+from articles.caching import content_changed
 from articles.models import Image
 
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         with image.file.open("rb"), PILImage.open(image.file) as picture:
             image.width, image.height = picture.size
         Image.objects.filter(pk=image.pk).update(width=image.width, height=image.height)
+        content_changed()  # pages give images' sizes; update() sends no post_save
 
     def clean(self, image):
         """Re-encode ``image``'s original if it carries metadata; 1 if it did, else 0."""
