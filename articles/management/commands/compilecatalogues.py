@@ -6,8 +6,10 @@ suite's set-up compile them. Only the project's own catalogues are compiled: tho
 LOCALE_PATHS and each project app's ``locale`` directory, never installed packages'.
 """
 
+import os
 import site
 import sys
+import tempfile
 from pathlib import Path
 
 import polib
@@ -40,7 +42,17 @@ def compile_catalogue(po_path: Path) -> Path:
         if "fuzzy" in entry.flags:
             catalogue.remove(entry)
     mo_path = po_path.with_suffix(".mo")
-    catalogue.save_as_mofile(str(mo_path))
+    # Written beside it and renamed into place: a server or a second test run reading the
+    # catalogue while this one compiles sees the old file or the new one, never half of one.
+    fd, partial = tempfile.mkstemp(dir=mo_path.parent, prefix=f".{mo_path.name}.")
+    os.close(fd)
+    try:
+        catalogue.save_as_mofile(partial)
+        os.chmod(partial, 0o644)
+        os.replace(partial, mo_path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return mo_path
 
 
