@@ -31,7 +31,7 @@ run: setup
 	$(RUN_ENV) $(BIN)/python manage.py loaddata seed
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo
-	@echo "Newsroom is at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)."
+	@echo "Newsroom is at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/$(or $(ADMIN_URL),admin/))."
 	@echo "To log in to the admin, create your account once with:  make admin"
 	@echo
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -25,6 +25,17 @@ it.
 and in its ``Cache-Control``) ends at the next scheduled publication, read in one query and
 itself cached for the generation until then; a stored page is served only before its end.
 
+**Where.** A reader with neither a session nor a language cookie is answered from the store
+by ``AnonymousPageCacheMiddleware``, right after the middleware that adds headers to every
+answer and ConditionalGetMiddleware, before the session, locale, CSRF and auth middleware;
+that is also where pages are stored, with the headers the later middleware added, so a
+stored answer carries the same headers as a rendered one. ``PageCacheMiddleware``, after
+authentication, adds the ETag and Cache-Control and answers readers who carry a cookie.
+
+**Fragments.** ``per_generation()`` keeps what pages derive from content (the related
+stories under a story, the section navigation) for the generation and never past the next
+scheduled publication, so that a page not stored (a new query string) mostly renders.
+
 **What is never stored**: anything but a GET/HEAD to a readers' page (the ``articles``
 namespace) other than previews and share links; anything for a signed-in user (a request
 with a session cookie whose user is logged in: the session is not touched for a reader
@@ -40,18 +51,21 @@ links (their own views). The content API keeps its own validators and caching he
 (articles/api/http.py) and is not stored here: its answers are computed fresh each time.
 """
 
+import contextlib
 import hashlib
 import os
 import secrets
+import threading
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from articles.cache_errors import cache
 
 GENERATION_KEY = "pages:generation"
 # Readers' pages that are not public: never stored, always private.
@@ -109,18 +123,48 @@ def _new_generation():
         cache.set(GENERATION_KEY, token, timeout=None)
 
 
+# --- content_changed and what it needs (kept apart: H7, loaddata) ---
+
+
+_loading = threading.local()
+
+
+@contextlib.contextmanager
+def changes_on_commit(using=DEFAULT_DB_ALIAS):
+    """Inside (and inside a transaction), writes replace the generation once when the
+    transaction commits, and once at the end of the block for reads on the same
+    connection, rather than once per row: for a bulk load (the loaddata command)."""
+    outermost = not getattr(_loading, "depth", 0)
+    if outermost:
+        _loading.depth, _loading.changed = 0, False
+    _loading.depth += 1
+    try:
+        yield
+    finally:
+        _loading.depth -= 1
+        if outermost and _loading.changed:
+            content_changed(using=using)
+
+
 def content_changed(sender=None, using=DEFAULT_DB_ALIAS, **kwargs):
     """Retire every stored page: content was written (see the module docstring).
 
     Usable as a signal receiver. Inside a transaction the generation is replaced now and
-    again on commit (once per transaction, however many rows it writes).
+    again on commit (once per transaction, however many rows it writes); inside
+    ``changes_on_commit()``, at the block's end instead of now.
     """
-    _new_generation()
     connection = transaction.get_connection(using or DEFAULT_DB_ALIAS)
+    if getattr(_loading, "depth", 0) and connection.in_atomic_block:
+        _loading.changed = True
+    else:
+        _new_generation()
     if connection.in_atomic_block and not any(
         func is _new_generation for _, func, _ in connection.run_on_commit
     ):
         transaction.on_commit(_new_generation, using=using)
+
+
+# --- end of content_changed ---
 
 
 # Lifetime: the next scheduled publication ------------------------------------------------
@@ -151,6 +195,33 @@ def _seconds_until(moment, now, ceiling):
     if moment is None:
         return ceiling
     return max(0, min(ceiling, int((moment - now).total_seconds())))
+
+
+# Fragments: what pages derive from content, computed once per generation ----------------
+
+
+def per_generation(name, compute):
+    """``compute()``, computed once per content generation and kept in the cache (``name``
+    says what it is, e.g. ``related:42``; its value must pickle).
+
+    Exact as the stored pages are: a write to content replaces the generation, so the next
+    call computes afresh, and nothing is kept past the next scheduled publication (a story
+    becoming public with no write). With ``PAGE_CACHE`` off, computed on every call.
+    """
+    if not settings.PAGE_CACHE:
+        return compute()
+    now = timezone.now()
+    generation_now = generation()
+    until = next_publication(generation_now, now)
+    seconds_left = _seconds_until(until, now, settings.PAGE_CACHE_SECONDS)
+    key = f"fragments:{generation_now}:{name}"
+    stored = cache.get(key) if seconds_left > 0 else None
+    if stored is not None and (stored["until"] is None or now < stored["until"]):
+        return stored["value"]
+    value = compute()
+    if seconds_left > 0:
+        cache.set(key, {"until": until, "value": value}, timeout=seconds_left)
+    return value
 
 
 # The middleware ------------------------------------------------------------------------
@@ -202,8 +273,105 @@ def _public_headers(response, seconds_left):
     )
 
 
+class _Moment:
+    """What one request's page-cache decisions rest on, computed once per request."""
+
+    def __init__(self, request):
+        self.now = timezone.now()
+        self.generation = generation() if settings.PAGE_CACHE else ""
+        self.until = next_publication(self.generation, self.now) if settings.PAGE_CACHE else None
+        self.seconds_left = _seconds_until(self.until, self.now, settings.PAGE_CACHE_SECONDS)
+        self.key = _cache_key(request, self.generation)
+
+    def stored(self):
+        """The stored answer for this request, or None."""
+        if not (settings.PAGE_CACHE and self.seconds_left > 0):
+            return None
+        stored = cache.get(self.key)
+        if stored is None or (stored["until"] is not None and self.now >= stored["until"]):
+            return None
+        response = HttpResponse(stored["content"], status=stored["status"])
+        for header, value in stored["headers"]:
+            response[header] = value
+        _public_headers(response, self.seconds_left)
+        return response
+
+    def store(self, response):
+        cache.set(
+            self.key,
+            {
+                "until": self.until,
+                "status": response.status_code,
+                "headers": [
+                    (header, value)
+                    for header, value in response.items()
+                    if header.lower() != "cache-control"
+                ],
+                "content": response.content,
+            },
+            timeout=self.seconds_left,
+        )
+
+
+def _anonymous_readers_page(request):
+    """A GET/HEAD for a readers' page that carries neither a session cookie (so no one is
+    signed in: nothing needs the session or the user to tell) nor a language cookie
+    (articles.i18n may redirect an old reader's cookie). The path's own language is active
+    for resolving it, as articles.i18n makes it for the view."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return False
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _is_readers_page(request)
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves and stores the whole public pages of anonymous readers, early.
+
+    Sits after the middleware that adds headers to every answer (security headers, the
+    Content-Security-Policy and Permissions-Policy, CORS) and after ConditionalGetMiddleware
+    (304 for a matching ETag), so that a page served from here passes through them as a
+    rendered one does; and before the session, locale, common, CSRF and authentication
+    middleware, which a request with neither a session nor a language cookie does not need
+    to be answered from the cache. A page is stored here, on its way out, with every header
+    the middleware after this one added (Content-Language, Vary, Content-Length, the ETag,
+    X-Frame-Options...), but Cache-Control, recomputed for each answer: a stored answer
+    carries the same headers as the rendered one. ``PageCacheMiddleware`` (after
+    authentication) keeps the rest: ETags, Cache-Control, signed-in users, and answering
+    anonymous readers who carry a session cookie from what is stored here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _anonymous_readers_page(request):
+            return self.get_response(request)
+        moment = request.page_cache_moment = _Moment(request)
+        stored = moment.stored()
+        if stored is not None:
+            return stored
+        response = self.get_response(request)
+        storing = (
+            settings.PAGE_CACHE
+            and moment.seconds_left > 0
+            and request.method == "GET"
+            and response.has_header("ETag")  # marked public by PageCacheMiddleware
+            and "public" in response.get("Cache-Control", "")
+            and _storable(request, response)
+        )
+        if storing:
+            moment.store(response)
+        return response
+
+
 class PageCacheMiddleware:
-    """Serves and stores whole public pages for anonymous readers (see module docstring).
+    """ETags and Cache-Control of readers' pages; their stored copies for anonymous readers
+    with a session cookie (see module docstring and ``AnonymousPageCacheMiddleware``).
 
     Sits after AuthenticationMiddleware (to tell signed-in users) and before the middleware
     whose headers belong to the stored page (X-Frame-Options, the slug redirects).
@@ -219,45 +387,20 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             add_never_cache_headers(response)
             return response
-        now = timezone.now()
-        generation_now = generation() if settings.PAGE_CACHE else ""
-        until = next_publication(generation_now, now) if settings.PAGE_CACHE else None
-        seconds_left = _seconds_until(until, now, settings.PAGE_CACHE_SECONDS)
-        key = _cache_key(request, generation_now)
-        if settings.PAGE_CACHE and seconds_left > 0:
-            stored = cache.get(key)
-            if stored is not None and (stored["until"] is None or now < stored["until"]):
-                response = HttpResponse(stored["content"], status=stored["status"])
-                for header, value in stored["headers"]:
-                    response[header] = value
-                _public_headers(response, seconds_left)
-                return response
+        moment = getattr(request, "page_cache_moment", None)
+        if moment is None:
+            # Not looked up before the session: a reader with a cookie, or a middleware
+            # list without AnonymousPageCacheMiddleware. Served from the store, never stored
+            # here (what is stored must carry the headers added after this middleware).
+            moment = _Moment(request)
+            stored = moment.stored()
+            if stored is not None:
+                return stored
         response = self.get_response(request)
         if not _storable(request, response):
             return response
         if not response.has_header("ETag"):
             digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
             response["ETag"] = f'"{digest}"'
-        storing = (
-            settings.PAGE_CACHE
-            and seconds_left > 0
-            and request.method == "GET"
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        )
-        if storing:
-            cache.set(
-                key,
-                {
-                    "until": until,
-                    "status": response.status_code,
-                    "headers": [
-                        (header, value)
-                        for header, value in response.items()
-                        if header.lower() != "cache-control"
-                    ],
-                    "content": response.content,
-                },
-                timeout=seconds_left,
-            )
-        _public_headers(response, seconds_left)
+        _public_headers(response, moment.seconds_left)
         return response

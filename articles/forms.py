@@ -169,6 +169,16 @@ class ArticleAdminForm(EditNoteForm, forms.ModelForm):
             raise ValidationError(_("Only editors can unpublish."), code="publish_not_allowed")
         return status
 
+    def clean_published_at(self):
+        # The time is part of publishing: set on a draft, it is the time the story goes
+        # out (or is dated) when an editor later publishes it (issue 13, test_role_matrix).
+        published_at = self.cleaned_data.get("published_at")
+        if "published_at" in self.changed_data and not self.can_publish:
+            raise ValidationError(
+                _("Only editors set the publication time."), code="publish_not_allowed"
+            )
+        return published_at
+
     def clean_translation_of(self):
         """One translation per language, the refusal naming the one there is (the model's
         clean() has the other translation rules; its unique constraint says only that the

@@ -175,7 +175,9 @@ def language_versions(request):
             if request.GET.get(name)
         ]
     )
-    path = escape_uri_path(request.path)
+    # One leading slash: the 404 page of //evil.test/ must not link (or name as its
+    # alternate, made absolute) the protocol-relative //evil.test/. Backslashes are escaped.
+    path = "/" + escape_uri_path(request.path).lstrip("/")
     versions = []
     for code, name in settings.LANGUAGES:
         versions.append(

@@ -140,13 +140,16 @@ class Draft:
 def decode_text(data: bytes, name: str) -> str:
     """``data`` (a file's bytes) as text: UTF-8, a byte-order mark dropped. Raises
     ``NotAStory`` naming ``name`` and the first bad byte when it is not UTF-8 text."""
+    message = _("“%(name)s” is not UTF-8 text (byte %(offset)d): save it as UTF-8 and try again.")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise NotAStory(
-            _("“%(name)s” is not UTF-8 text (byte %(offset)d): save it as UTF-8 and try again.")
-            % {"name": name, "offset": error.start}
-        ) from error
+        raise NotAStory(message % {"name": name, "offset": error.start}) from error
+    # NUL is valid UTF-8 but no text file holds one (a UTF-16 file is full of them), and
+    # PostgreSQL refuses it in text: the pasted text's form field refuses it too.
+    if "\x00" in text:
+        raise NotAStory(message % {"name": name, "offset": data.index(b"\x00")})
+    return text
 
 
 # Quotation marks --------------------------------------------------------------------------

@@ -34,12 +34,12 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import regex
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from articles.cache_errors import cache
 from articles.markup import candidate_figure_keys, render_markdown
 from articles.models import Image, Quote
 from articles.templatetags.images import figure_context

@@ -16,6 +16,7 @@ quote marks and dashes, and quotes in bodies are checked against their sources.
 import html
 import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
@@ -32,6 +33,7 @@ __all__ = [
     "candidate_figure_keys",
     "figure_keys",
     "render_markdown",
+    "safe_url",
     "sanitize_html",
     "strip_markdown",
 ]
@@ -206,6 +208,48 @@ def sanitize_html(fragment: str) -> str:
     ``str``; wrap it in ``mark_safe`` yourself if you need to.
     """
     return _CLEANER.clean(fragment)
+
+
+# What a browser ignores in an address before reading its scheme (WHATWG URL parser): C0
+# controls and spaces at either end, ASCII tab and newline anywhere ("java\tscript:").
+_URL_EDGE = "".join(map(chr, range(0x21)))
+_URL_TAB_NEWLINE = re.compile(r"[\t\n\r]")
+_URL_SCHEME = re.compile(r"\A([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def safe_url(value) -> str:
+    """``value`` if it is an absolute address with a scheme in ``URL_SCHEMES`` (the body's
+    allow-list: http, https, mailto), else ``""``; the one check for every URL *field*
+    (official page, Wikipedia, source and archive addresses, image licence) wherever it is
+    linked: templates (the ``safe_url`` filter), JSON-LD, feeds and the API.
+
+    Model validators refuse anything else in forms, but loaddata skips them, so this runs at
+    render time. The scheme is read as a browser reads it: entities decoded
+    (``&#x6a;avascript:``, ``javascript&colon;``), control characters and spaces stripped at
+    the ends, tabs and newlines removed anywhere, case folded; so no spelling of
+    ``javascript:``, ``data:`` or ``vbscript:`` gets through. Relative and protocol-relative
+    (``//host/``) addresses are refused too: a URL field holds a whole address, and one
+    without a scheme would resolve against our own site. http and https need a host.
+
+    The result is the address as stored, stripped of those ignored characters; templates
+    still escape it.
+    """
+    url = _URL_TAB_NEWLINE.sub("", str(value or "").strip(_URL_EDGE))
+    decoded = _URL_TAB_NEWLINE.sub("", html.unescape(url).strip(_URL_EDGE))
+    match = _URL_SCHEME.match(decoded)
+    if not match or match[1].lower() not in URL_SCHEMES:
+        return ""
+    # The stored text must read the same as its decoded form up to the scheme, so what the
+    # browser sees (after our escaping) is the scheme we checked.
+    if not url.lower().startswith(match[0].lower()):
+        return ""
+    if match[1].lower() in {"http", "https"}:
+        try:
+            if not urlsplit(decoded).netloc:
+                return ""
+        except ValueError:
+            return ""
+    return url
 
 
 def render_markdown(source: str, figures: Callable[[str], str] | None = None) -> SafeString:

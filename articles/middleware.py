@@ -4,7 +4,7 @@
 from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
 
-from articles.models import SlugRedirect
+from articles.models import Article, Organisation, Person, SlugRedirect, Tag
 
 # URL names (in the articles namespace) whose ``slug`` argument can have moved.
 KINDS = {
@@ -15,6 +15,15 @@ KINDS = {
     "organisation-feed": SlugRedirect.Kind.ORGANISATION,
     "tag-detail": SlugRedirect.Kind.TAG,
     "tag-feed": SlugRedirect.Kind.TAG,
+}
+
+# H3 (drafts never leak): where an old slug may send a reader. A story taken down after a
+# rename must answer 404 at its old address, not redirect and so reveal its new slug.
+PUBLIC = {
+    SlugRedirect.Kind.ARTICLE: lambda: Article.objects.published(),
+    SlugRedirect.Kind.PERSON: lambda: Person.objects.published(),
+    SlugRedirect.Kind.ORGANISATION: lambda: Organisation.objects.published(),
+    SlugRedirect.Kind.TAG: lambda: Tag.objects.published(),
 }
 
 
@@ -40,7 +49,7 @@ class SlugRedirectFallbackMiddleware:
         if kind is None:
             return response
         new_slug = SlugRedirect.objects.target(kind, match.kwargs["slug"])
-        if new_slug is None:
+        if new_slug is None or not PUBLIC[kind]().filter(slug=new_slug).exists():
             return response
         try:
             url = reverse(

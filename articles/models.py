@@ -24,7 +24,7 @@ from articles import images
 from articles.fields import NFCCharField, NFCTextField, SlugField, TaggableManager
 from articles.history.apps import APP_LABEL as HISTORY_APP
 from articles.history.records import HistoricalRecords
-from articles.markup import render_markdown
+from articles.markup import render_markdown, safe_url
 from articles.text import slugify
 
 SLUG_MAX_LENGTH = 255
@@ -399,10 +399,22 @@ class NamedEntity:
         return list(dict.fromkeys(n for n in [self.name, self.name_latin, *self.alias_list] if n))
 
     @property
+    def wikidata_url(self):
+        """The Wikidata item's page, or "" unless the id is well formed (loaddata skips the
+        validator, and the id is put into an address)."""
+        if not self.wikidata_id:
+            return ""
+        try:
+            validate_wikidata_id(self.wikidata_id)
+        except ValidationError:
+            return ""
+        return f"https://www.wikidata.org/wiki/{self.wikidata_id}"
+
+    @property
     def sameas_urls(self):
-        urls = [self.website, self.wikipedia_url]
-        if self.wikidata_id:
-            urls.append(f"https://www.wikidata.org/wiki/{self.wikidata_id}")
+        """The identifying links that may be linked: markup.safe_url drops whatever else
+        loaddata let in (javascript:, data:, …)."""
+        urls = [safe_url(self.website), safe_url(self.wikipedia_url), self.wikidata_url]
         return [url for url in urls if url]
 
 
@@ -841,6 +853,21 @@ Affiliation.natural_key.dependencies = ["articles.person"]
 # Articles -----------------------------------------------------------------------------
 
 
+def _articles_linked(people=(), tags=()):
+    """The ids of the articles any of ``people`` (pks or Person objects) is featured in or
+    quoted by, or that carry any of ``tags`` (pks): a UNION over the link tables, each read
+    through its person, speaker or tag index. At least one person or tag."""
+    parts = []
+    if people:
+        parts.append(
+            Article.people.through.objects.filter(person__in=people).order_by().values("article")
+        )
+        parts.append(Quote.objects.filter(speaker__in=people).order_by().values("article"))
+    if tags:
+        parts.append(ArticleTag.objects.filter(tag__in=tags).order_by().values("content_object"))
+    return parts[0].union(*parts[1:])
+
+
 class ArticleQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -855,11 +882,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def featuring(self, person):
         """Articles ``person`` appears in: featured in, or quoted by (each article once)."""
-        # Exists rather than a join, so each article comes once without DISTINCT.
-        return self.filter(
-            Exists(Article.people.through.objects.filter(article=OuterRef("pk"), person=person))
-            | Exists(Quote.objects.filter(article=OuterRef("pk"), speaker=person))
-        )
+        # IN over the two link tables (through their person/speaker indexes) rather than
+        # EXISTS per article: the cost follows the person's own stories, not the archive.
+        return self.filter(pk__in=_articles_linked(people=[person]))
 
     def with_byline(self):
         """The byline (in byline order, with its people), the section and the lead image:
@@ -883,15 +908,23 @@ class ArticleQuerySet(models.QuerySet):
         Ranked by the number of people both stories have in them (featured or quoted: a
         speaker is as much "in" a story as a featured person), then by shared tags, then
         newest first. Never ``article`` itself, nor its versions in other languages (linked
-        apart); stories sharing nothing are not related. Call it on ``published()``. One
-        query: the counts are subqueries, so the cost stays flat as the archive grows.
+        apart); stories sharing nothing are not related. Call it on ``published()``.
+
+        One query, plus the story's own people and tags unless prefetched (the article
+        page's ``for_article_page()`` prefetches them). The candidates are read from the
+        link tables through their person and tag indexes (the stories of the story's own
+        people and tags), and only they are counted and ranked: the cost follows how many
+        stories those people and tags have, not the size of the archive.
         """
-        in_story = Person.objects.filter(
-            Q(articles=article.pk) | Q(quotes__article=article.pk)
-        ).values("pk")
-        # Counted per candidate (the outer OuterRef): people of ``article`` also in it.
+        people = {person.pk for person in article.people.all()}
+        people.update(quote.speaker_id for quote in article.quotes.all())
+        tags = {tag.pk for tag in article.tags.all()}
+        if not people and not tags:
+            return self.none()
+        candidates = _articles_linked(people=people, tags=tags)
+        # Counted per candidate only: people of ``article`` also in it, featured or quoted.
         shared_people = (
-            Person.objects.filter(pk__in=in_story)
+            Person.objects.filter(pk__in=people)
             .filter(
                 Exists(
                     Article.people.through.objects.filter(
@@ -907,26 +940,34 @@ class ArticleQuerySet(models.QuerySet):
             .values("count")
         )
         shared_tags = (
-            ArticleTag.objects.filter(
-                content_object=OuterRef("pk"),
-                tag__in=ArticleTag.objects.filter(content_object=article.pk).values("tag"),
-            )
+            ArticleTag.objects.filter(content_object=OuterRef("pk"), tag__in=tags)
             .order_by()
             .annotate(count=models.Func(models.F("pk"), function="COUNT"))
             .values("count")
         )
         original = article.translation_of_id or article.pk
-        return (
-            self.exclude(pk=article.pk)
+        # An empty IN list would make the whole statement match nothing: a plain 0 instead.
+        counts = {
+            "shared_people": models.Subquery(shared_people, output_field=models.IntegerField())
+            if people
+            else models.Value(0),
+            "shared_tags": models.Subquery(shared_tags, output_field=models.IntegerField())
+            if tags
+            else models.Value(0),
+        }
+        ranking = ("-shared_people", "-shared_tags", "-published_at", "-pk")
+        # Ranked on ids alone (sorting hundreds of whole rows, bodies and all, cost more
+        # than counting them), then the ``limit`` winners read whole: one statement.
+        ranked = (
+            self.filter(pk__in=candidates)
+            .exclude(pk=article.pk)
             .exclude(pk=original)
             .exclude(translation_of=original)
-            .annotate(
-                shared_people=models.Subquery(shared_people, output_field=models.IntegerField()),
-                shared_tags=models.Subquery(shared_tags, output_field=models.IntegerField()),
-            )
-            .filter(Q(shared_people__gt=0) | Q(shared_tags__gt=0))
-            .order_by("-shared_people", "-shared_tags", "-published_at", "-pk")[:limit]
+            .annotate(**counts)
+            .order_by(*ranking)
+            .values("pk")[:limit]
         )
+        return self.filter(pk__in=ranked).annotate(**counts).order_by(*ranking)
 
     def for_article_page(self):
         """Everything the article page shows, in a constant number of queries.
@@ -1097,7 +1138,19 @@ class Article(models.Model):
                 fields=["translation_of", "language"], name="unique_translation_per_language"
             ),
         ]
-        indexes = [models.Index(fields=["status", "published_at"], name="article_status_pub_idx")]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_status_pub_idx"),
+            # A section's public stories and a story's public translations: the equality
+            # first, so that even without planner statistics (SQLite, never ANALYZEd) the
+            # index chosen is this one, not the archive-wide status_pub scan.
+            models.Index(
+                fields=["section", "status", "published_at"], name="article_section_pub_idx"
+            ),
+            models.Index(
+                fields=["translation_of", "status", "published_at"],
+                name="article_translation_pub_idx",
+            ),
+        ]
         permissions = [("publish_article", _("Can publish articles"))]
 
     def __str__(self):
@@ -1243,6 +1296,11 @@ class Quote(models.Model):
         ordering = ["article", "position"]
         verbose_name = _("quote")
         verbose_name_plural = _("quotes")
+        indexes = [
+            # A speaker's stories (profiles, related stories): covering, and "is this person
+            # quoted in that story" as one lookup however often they are quoted elsewhere.
+            models.Index(fields=["speaker", "article"], name="quote_speaker_article_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "position"], name="unique_quote_position_per_article"

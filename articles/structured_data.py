@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from articles import affiliations, images
+from articles.markup import safe_url
 
 __all__ = [
     "article_data",
@@ -80,8 +81,8 @@ def image_data(image, request) -> list[dict]:
         common["creditText"] = image.credit
     if image.copyright:
         common["copyrightHolder"] = {"@type": "Organization", "name": image.copyright}
-    if image.licence_url:
-        common["license"] = image.licence_url
+    if licence := safe_url(image.licence_url):
+        common["license"] = licence
     return [
         {
             "@type": "ImageObject",
@@ -290,10 +291,10 @@ def profile_page_data(person, request) -> dict:
 
 def _source_data(source, request) -> dict:
     data = {"@type": "CreativeWork", "name": source.title}
-    if source.url:
-        data["url"] = source.url
-    if source.archive_url:
-        data["archivedAt"] = source.archive_url
+    if url := safe_url(source.url):
+        data["url"] = url
+    if archive := safe_url(source.archive_url):
+        data["archivedAt"] = archive
     if source.published_on:
         data["datePublished"] = source.published_on
     if source.author_id:

@@ -2,9 +2,15 @@
 
 One module, configured by environment variables (each is documented in README.md):
 DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, DB_POOL, STATIC_ROOT.
+
+Security (the "Security" block below; README, "Security"): SECURE_COOKIES (secure session
+and CSRF cookies, and with them the redirect to HTTPS), SECURE_SSL_REDIRECT,
+SECURE_PROXY_SSL_HEADER, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS,
+SECURE_HSTS_PRELOAD, CSRF_TRUSTED_ORIGINS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,7 +48,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the desk's site class (logins, two-step verification: articles/adminsite.py).
+    "articles.adminsite.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,17 +64,33 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "corsheaders",
+    # Logins (issue 13): failed-login throttling, and TOTP second factors (articles/logins.py).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    # The Content-Security-Policy's system checks (the middleware is in MIDDLEWARE).
+    "csp",
     "articles",
     "articles.history",
 ]
 
 MIDDLEWARE = [
+    # Security headers on every answer, static files and cached pages included (they sit
+    # outside WhiteNoise and the page cache): nosniff, HSTS, Referrer-Policy, COOP, the
+    # HTTPS redirect (SecurityMiddleware); the Content-Security-Policy (django-csp); the
+    # Permissions-Policy (django-permissions-policy). See "Security" below.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # CORS headers for /api/ only (CORS_URLS_REGEX), before anything that may answer.
     "corsheaders.middleware.CorsMiddleware",
     # 304 for a matching If-None-Match / If-Modified-Since (ETags: articles/caching.py).
     "django.middleware.http.ConditionalGetMiddleware",
+    # Stored public pages for readers with no session or language cookie, answered before
+    # the session, locale, CSRF and auth middleware they do not need; inside the header-adding
+    # middleware above, so a stored page carries the same headers (articles/caching.py).
+    "articles.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Admin language from the language cookie or Accept-Language; the readers' site from
     # the cookie only (Hindi until the reader chooses English): see articles/i18n.py.
@@ -75,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Whole public pages for anonymous readers, invalidated on every write (articles/caching.py).
     "articles.caching.PageCacheMiddleware",
     # Records who made each change in the admin's history (after authentication).
@@ -83,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the final 404: old article/person/tag slugs redirect to the new ones.
     "articles.middleware.SlugRedirectFallbackMiddleware",
+    # Turns a login refused by django-axes into the lockout page (articles/logins.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -124,6 +151,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"].pop("CONN_HEALTH_CHECKS", None)
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
+# Database outage (issue 13, h5): a PostgreSQL that is down or unreachable must fail a
+# request within seconds (a 503 page, articles/health.py), long before gunicorn's 30 s
+# timeout kills the worker. Connection refused is immediate; this bounds an unreachable host.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 # DB_POOL=N: psycopg's connection pool (Django's "pool" option), up to N connections per
 # process, for threaded workers; off by default (a sync worker keeps its one connection for
 # CONN_MAX_AGE). Pooling across app servers is PgBouncer's job: README, "Running at scale".
@@ -135,7 +167,12 @@ if os.environ.get("DB_POOL"):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": int(os.environ["DB_POOL"]),
+        # Below gunicorn's 30 s timeout: with the database down a request waits this long
+        # for a connection, then answers 503 (articles/health.py).
         "timeout": 10,
+        # Each connection is checked as it leaves the pool (psycopg's check_connection, which
+        # Django sets because CONN_HEALTH_CHECKS is on): after a PostgreSQL restart the idle
+        # ones are dead, and are replaced instead of failing a request.
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -146,6 +183,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Logins (issue 13; README, "Security"). django-axes refuses a login before any password
+# is hashed once an account, or an address, has AXES_FAILURE_LIMIT failures within the
+# cool-off: each counts on its own, so guessing many passwords for one account from many
+# addresses, or one password for many accounts from one address, is stopped alike.
+AUTHENTICATION_BACKENDS = [
+    "articles.logins.ThrottlingBackend",  # axes' AxesStandaloneBackend
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+# A refused attempt does not extend the lock, so the time the lockout page gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "articles.logins.lockout_response"
+# Lockouts are listed and lifted with `manage.py axes_reset`, not in the desk's admin.
+AXES_ENABLE_ADMIN = False
+# Behind NUM_PROXIES proxies (nginx alone: 1) the client is read from X-Forwarded-For as
+# the API's rate limit reads it (articles.logins.client_address); unset, the connection's
+# own address. One setting for both: they must agree on who the client is.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES") or 0)
+AXES_CLIENT_IP_CALLABLE = "articles.logins.client_address"
+# Desk accounts may add a TOTP second factor; OTP_REQUIRED_FOR_EDITORS makes Editors and
+# superusers set one up before anything else in the admin.
+OTP_REQUIRED_FOR_EDITORS = env_bool("OTP_REQUIRED_FOR_EDITORS")
+# The issuer an authenticator app shows beside the code: the newsroom (read when shown).
+OTP_TOTP_ISSUER = lambda device: NEWSROOM_NAME  # noqa: E731
+# The admin's address (e.g. "desk-7f3a/"): a relative path ending in a slash.
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("ADMIN_URL must not be empty: the admin needs a path of its own.")
 
 LANGUAGE_CODE = "hi"
 LANGUAGES = [("hi", "हिन्दी"), ("en", "English")]
@@ -165,6 +233,10 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            # Redis down or unreachable is a cache miss within seconds, never a hung worker
+            # (h5; articles/cache_errors.py serves the page uncached). Not shorter: a write
+            # that times out on a busy machine is dropped, and a content generation with it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -207,6 +279,9 @@ SERVE_MEDIA = env_bool(
 # while a page is rendered: the Optimistic strategy lets a page ask for a URL with no
 # existence check, no cache lookup and no generation.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+# ImageKit's own backend, with its rendition states kept in a cache whose errors are misses:
+# a photograph can be saved with Redis down (h5, articles/cache_errors.py).
+IMAGEKIT_DEFAULT_CACHEFILE_BACKEND = "articles.cache_errors.ImageKitCacheFileBackend"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 # Upload limits (articles/images.py): larger files are refused with a message.
 IMAGE_MAX_BYTES = 40 * 1024 * 1024
@@ -221,9 +296,103 @@ TAGGIT_CASE_INSENSITIVE = True
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Newsroom")
 NEWSROOM_URL = os.environ.get("NEWSROOM_URL", "")
 
+# Security (issue 13; README, "Security") ------------------------------------------------
+# `manage.py check --deploy --fail-level WARNING` passes with DEBUG off and the defaults
+# below (articles/tests/test_security.py runs it). The one switch for a production-mode
+# trial over plain HTTP on this machine (`make serve` on loopback, the two-server test,
+# `make bench`) is SECURE_COOKIES=0: cookies without `Secure`, and no redirect to HTTPS.
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Plain HTTP is answered with a redirect to HTTPS. Behind nginx the app sees HTTPS through
+# X-Forwarded-Proto: gunicorn believes it from FORWARDED_ALLOW_IPS; any other server needs
+# SECURE_PROXY_SSL_HEADER.
+SECURE_SSL_REDIRECT = env_bool(
+    "SECURE_SSL_REDIRECT", not DEBUG and env_bool("SECURE_COOKIES", True)
+)
+# A load balancer's health check may come over plain HTTP straight to the app server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# SECURE_PROXY_SSL_HEADER=1 trusts X-Forwarded-Proto: https; a META name
+# (HTTP_X_FORWARDED_SSL) trusts that header instead. Only behind a proxy that replaces the
+# header: otherwise any client could claim HTTPS.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header and _proxy_ssl_header.lower() not in {"0", "false", "no", "off"}:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_X_FORWARDED_PROTO"
+        if _proxy_ssl_header.lower() in {"1", "true", "yes", "on"}
+        else _proxy_ssl_header.upper(),
+        "https",
+    )
+# HSTS (sent on HTTPS answers only): a year when DEBUG is off. Start a new deployment with
+# SECURE_HSTS_SECONDS=300 until HTTPS is known to work; browsers remember the header.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or (0 if DEBUG else 31536000))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# No page script reads a cookie (the admin takes the CSRF token from its forms).
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+# Origins (scheme and host) allowed to POST besides the site's own Host, comma-separated:
+# https://desk.example.in when a proxy rewrites the Host.
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Only the site's origin leaves with a link to another site, never a path or a search.
+# Previews and share links send no Referer at all (articles/views.py).
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Pages have no inline script or style (articles/tests/test_quality.py checks every page
+# type), so the policy needs neither 'unsafe-inline' nor nonces, and whole cached pages stay
+# valid. Photographs come from MEDIA_URL's origin when it is another one (a CDN).
+_media_origin = (
+    "/".join(MEDIA_URL.split("/")[:3]) if MEDIA_URL.startswith(("https://", "http://")) else None
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", *([_media_origin] if _media_origin else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Powerful browser features no page of the site uses, switched off for it and for anything
+# it could ever embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
+# Request limits, deliberate: a form body (an article with all its inlines is well under
+# 1 MB) of at most 5 MB and 4,000 fields; beyond either Django answers 400 before any view
+# runs. Photographs are files, not in that count: each is refused above IMAGE_MAX_BYTES by
+# its form, and nginx refuses a bigger request with 413 (client_max_body_size,
+# newsroom/nginx.conf.example). Uploads above 2.5 MB go to a temporary file, not memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 4000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # The content API (articles/api/): public, read-only, anonymous. No authentication, so a
 # request never touches the session (no Vary: Cookie, and CDNs may cache the answers).
@@ -238,10 +407,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "articles.api.http.exception_handler",
     # Devanagari as UTF-8 in the JSON, never \u escapes (DRF's default, stated).
     "UNICODE_JSON": True,
-    # Behind a proxy, set API_NUM_PROXIES so the rate limit sees the client's address.
-    "NUM_PROXIES": (
-        int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else None
-    ),
+    # Behind a proxy, NUM_PROXIES (above) so the rate limit sees the client's address.
+    "NUM_PROXIES": NUM_PROXIES or None,
 }
 # Requests per client address for anonymous use of the API ("120/min", "5000/hour", …),
 # counted in the default cache (Redis shares the count between workers).

@@ -17,4 +17,5 @@ from articles.admin import (  # noqa: F401
     sections,
     stories,
     tags,
+    two_step,
 )

@@ -18,6 +18,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from articles import logins
+
 DEFAULT_ACTIONS = {
     "add": _("Can add %(name)s"),
     "change": _("Can change %(name)s"),
@@ -91,6 +93,13 @@ admin.site.unregister(Group)
 class DeskUserAdmin(PermissionLabelsMixin, UserAdmin):
     permission_fields = ("user_permissions",)
     change_password_form = DeskAdminPasswordChangeForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # An inactive user's sessions no longer let them in, but would again if the account
+        # were reactivated: a deactivation ends them (articles/logins.py).
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            logins.end_sessions(obj)
 
 
 @admin.register(Group)

@@ -9,6 +9,7 @@ object it already holds.
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 
 #: The text of an autocomplete's "none chosen" option (seen without JavaScript).
 NONE_CHOSEN = "—"
@@ -25,7 +26,44 @@ def autocomplete_select(model_admin, request, db_field, kwargs):
     return kwargs
 
 
-class PreloadedAutocompleteSelect(AutocompleteSelect):
+def holdable(widget, values):
+    """The submitted ``values`` a key of the widget's target model can hold.
+
+    Django's autocomplete reads the chosen objects again to draw a refused form, with the
+    values as posted: a crafted "abc" or NUL for an integer key would make that query fail
+    (a 500) instead of showing the field's "Select a valid choice" (issue 13).
+    """
+    model = widget.choices.queryset.model
+    to_field = widget.choices.field.to_field_name
+    key = model._meta.get_field(to_field) if to_field else model._meta.pk
+    kept = []
+    for value in values:
+        try:
+            # The validators hold the database's integer range: SQLite cannot even
+            # compare a number beyond 64 bits.
+            key.run_validators(key.to_python(value))
+        except (ValidationError, ValueError, TypeError):
+            continue
+        kept.append(value)
+    return kept
+
+
+class HoldableValuesMixin:
+    """An autocomplete that draws a refused form whatever was posted (see holdable)."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, holdable(self, value), attr)
+
+
+class AutocompleteWidgetsMixin:
+    """For a ModelAdmin or inline: its one-choice autocompletes are the desk's widget."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = autocomplete_select(self, request, db_field, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PreloadedAutocompleteSelect(HoldableValuesMixin, AutocompleteSelect):
     """An admin autocomplete that shows its chosen object without a query when the form
     has handed it over already loaded (``preloaded``: {pk as text: object}).
 
@@ -56,7 +94,7 @@ class PreloadedAutocompleteSelect(AutocompleteSelect):
         return [default]
 
 
-class ItemsAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+class ItemsAutocompleteSelectMultiple(HoldableValuesMixin, AutocompleteSelectMultiple):
     """A many-choice autocomplete without select2's "clear all" ×: each chosen item has its
     own ×, and the clear-all one sits in select2's list of items as a non-item (axe-core:
     a list must contain only list items)."""
@@ -85,7 +123,7 @@ class PreloadedChoicesForm(forms.ModelForm):
                 widget.preloaded = {str(obj.pk): obj}
 
 
-class PreloadedAutocompleteMixin:
+class PreloadedAutocompleteMixin(AutocompleteWidgetsMixin):
     """An inline whose autocompletes cost no query per row: its rows' related objects
     come with the rows, read with ``row_select_related``."""
 
@@ -94,7 +132,3 @@ class PreloadedAutocompleteMixin:
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.row_select_related)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = autocomplete_select(self, request, db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -24,13 +24,13 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timesince import timesince
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from articles.cache_errors import cache
 from articles.models import Article, Quote
 
 OPENED = "opened_version"

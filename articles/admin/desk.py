@@ -33,6 +33,8 @@ from simple_history.models import (
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from articles import integrity, publishing, tags
+from articles.admin.autocompletes import AutocompleteWidgetsMixin
+from articles.admin.common import KnownParentInlineFormSet
 from articles.fields import TaggableManager
 from articles.forms import (
     ArticleAdminForm,
@@ -478,6 +480,11 @@ class ShareLinkInline(admin.TabularInline):
     fields = ["note", "share_url", "created_by", "created_at", "revoke"]
     readonly_fields = ["share_url", "created_by", "created_at"]
     verbose_name_plural = _("share links (secret links to read this article before it is public)")
+    # Each row's heading names its article and shows who made it: neither costs a query.
+    formset = KnownParentInlineFormSet
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
 
     @admin.display(description=_("link"))
     def share_url(self, obj):
@@ -508,7 +515,7 @@ def _share_url(link):
 
 
 @admin.register(ShareLink)
-class ShareLinkAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ShareLinkAdmin(AutocompleteWidgetsMixin, FoldedSearchMixin, admin.ModelAdmin):
     """Secret links to drafts: create one per person you share with, revoke when done."""
 
     list_display = ["article", "note", "share_url", "created_by", "created_at", "is_active"]

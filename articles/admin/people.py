@@ -10,14 +10,15 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin.common import URLIFY_JS, SlugOptionalMixin
+from articles.admin.autocompletes import AutocompleteWidgetsMixin, PreloadedAutocompleteMixin
+from articles.admin.common import URLIFY_JS, KnownParentFormSetMixin, SlugOptionalMixin
 from articles.admin.conflicts import ConflictGuardMixin
 from articles.admin.desk import DeskHistoryAdmin, FoldedSearchMixin
 from articles.admin.tags import TaggedAdminMixin, TagListFilter
 from articles.models import Affiliation, Person, SlugRedirect, Source
 
 
-class AffiliationInlineFormSet(forms.BaseInlineFormSet):
+class AffiliationInlineFormSet(KnownParentFormSetMixin, forms.BaseInlineFormSet):
     """A person's roles. A row left without a position goes after the others, in the order
     the rows are shown, so adding a role needs no numbering; the checks of each row are the
     model's (Affiliation.clean)."""
@@ -42,7 +43,7 @@ class AffiliationInlineFormSet(forms.BaseInlineFormSet):
         super().clean()
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(PreloadedAutocompleteMixin, admin.TabularInline):
     """Roles over time, in career order (earliest first): each with its organisation (or a
     body with no record), titles, dates where known, "ended" and its source."""
 
@@ -50,6 +51,9 @@ class AffiliationInline(admin.TabularInline):
     formset = AffiliationInlineFormSet
     extra = 0
     autocomplete_fields = ["organisation", "source"]
+    # Each row's heading ("<person>: <title>, <organisation>") and its autocompletes: no
+    # query per row (the person is the page's, KnownParentFormSetMixin).
+    row_select_related = ["organisation", "source"]
     fields = [
         "organisation",
         "body_name",
@@ -67,7 +71,12 @@ class AffiliationInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(
-    ConflictGuardMixin, SlugOptionalMixin, FoldedSearchMixin, TaggedAdminMixin, DeskHistoryAdmin
+    AutocompleteWidgetsMixin,
+    ConflictGuardMixin,
+    SlugOptionalMixin,
+    FoldedSearchMixin,
+    TaggedAdminMixin,
+    DeskHistoryAdmin,
 ):
     list_display = [
         "name",
@@ -166,7 +175,13 @@ def _article_list(articles):
 
 
 @admin.register(Source)
-class SourceAdmin(ConflictGuardMixin, SlugOptionalMixin, FoldedSearchMixin, DeskHistoryAdmin):
+class SourceAdmin(
+    AutocompleteWidgetsMixin,
+    ConflictGuardMixin,
+    SlugOptionalMixin,
+    FoldedSearchMixin,
+    DeskHistoryAdmin,
+):
     list_display = ["title", "kind", "attribution", "published_on"]
     list_filter = ["kind"]
     list_select_related = ["author", "author_organisation"]

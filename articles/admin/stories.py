@@ -20,11 +20,12 @@ from simple_history.models import to_historic
 
 from articles import integrity
 from articles.admin.autocompletes import (
+    AutocompleteWidgetsMixin,
     ItemsAutocompleteSelectMultiple,
     PreloadedAutocompleteMixin,
     autocomplete_select,
 )
-from articles.admin.common import URLIFY_JS, SlugOptionalMixin
+from articles.admin.common import URLIFY_JS, KnownParentInlineFormSet, SlugOptionalMixin
 from articles.admin.conflicts import QuoteConflictGuardMixin, StoryConflictGuardMixin
 from articles.admin.desk import (
     ArticleDeskMixin,
@@ -130,13 +131,15 @@ def quote_row(form, body):
     return row
 
 
-class BylineInline(BylineInlineDeskMixin, admin.TabularInline):
+class BylineInline(PreloadedAutocompleteMixin, BylineInlineDeskMixin, admin.TabularInline):
     """Who wrote the story, in byline order: the first of the article's inlines, right
     under the story's own fields."""
 
     model = ArticleAuthor
     extra = 0
     autocomplete_fields = ["person"]
+    # Each row's heading and its autocomplete show the person: read with the rows.
+    row_select_related = ["person"]
     fields = ["person", "position"]
     verbose_name = _("author")
     verbose_name_plural = _("byline (in order: smallest position first)")
@@ -183,6 +186,8 @@ class CorrectionInline(PreloadedAutocompleteMixin, admin.StackedInline):
     fields = CORRECTION_FIELDS
     autocomplete_fields = CORRECTION_RECORDS
     row_select_related = ["quote__speaker", "person", "organisation", "source"]
+    # Each row's heading ("Correction: <story>") names the page's own article.
+    formset = KnownParentInlineFormSet
     formfield_overrides = COMPACT_TEXT
 
 
@@ -302,7 +307,13 @@ class ArticleAdmin(
 
 
 @admin.register(Quote)
-class QuoteAdmin(QuoteConflictGuardMixin, FoldedSearchMixin, TaggedAdminMixin, QuoteDeskMixin):
+class QuoteAdmin(
+    AutocompleteWidgetsMixin,
+    QuoteConflictGuardMixin,
+    FoldedSearchMixin,
+    TaggedAdminMixin,
+    QuoteDeskMixin,
+):
     list_display = [
         "__str__",
         "speaker",
@@ -333,7 +344,7 @@ class QuoteAdmin(QuoteConflictGuardMixin, FoldedSearchMixin, TaggedAdminMixin, Q
 
 
 @admin.register(Correction)
-class CorrectionAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class CorrectionAdmin(AutocompleteWidgetsMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["article", "kind", "corrected_record", "published_at"]
     list_filter = ["kind"]
     list_select_related = ["article", "quote__speaker", "person", "organisation", "source"]

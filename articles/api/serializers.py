@@ -16,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from articles import affiliations, images
+from articles import affiliations, images, markup
 from articles.models import Article, Correction, Organisation, Person, Quote, Section, Source
 
 
@@ -51,6 +51,22 @@ class APIURLField(serializers.Field):
         return absolute(self.context, path)
 
 
+class _SafeURLMixin:
+    """An address field's value only if it may be linked (markup.safe_url), else "": loaddata
+    skips the model's validators, and API clients turn these into links."""
+
+    def to_representation(self, value):
+        return markup.safe_url(super().to_representation(value))
+
+
+class SafeURLField(_SafeURLMixin, serializers.URLField):
+    """A model URLField (official page, Wikipedia page), checked on the way out."""
+
+
+class SafeLinkField(_SafeURLMixin, serializers.CharField):
+    """A URL field shown under another name (a source's link), checked on the way out."""
+
+
 class SlugField(serializers.CharField):
     """A slug as a plain string in the schema (see ModelSerializer)."""
 
@@ -66,6 +82,7 @@ class ModelSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.SlugField: SlugField,
+        models.URLField: SafeURLField,
     }
 
     def build_standard_field(self, field_name, model_field):
@@ -110,7 +127,7 @@ class ImageSerializer(serializers.Serializer):
     caption = serializers.CharField()
     credit = serializers.CharField()
     copyright = serializers.CharField()
-    licence_url = serializers.CharField()
+    licence_url = SafeLinkField()
     renditions = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -196,8 +213,8 @@ class SourceRefSerializer(ModelSerializer):
 
     url = serializers.SerializerMethodField()
     api_url = APIURLField("api:source-detail")
-    link = serializers.CharField(source="url")
-    archive_link = serializers.CharField(source="archive_url")
+    link = SafeLinkField(source="url")
+    archive_link = SafeLinkField(source="archive_url")
     attribution = serializers.CharField(help_text="Who issued it, as a reader sees it.")
     author = serializers.SerializerMethodField(help_text="The author, when a public person.")
     author_organisation = serializers.SerializerMethodField(

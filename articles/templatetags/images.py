@@ -15,7 +15,7 @@ Every URL, width and height is computed (``articles.images``): no query, no file
 from django import template
 from django.utils.translation import get_language
 
-from articles import images
+from articles import images, markup
 
 register = template.Library()
 
@@ -55,8 +55,7 @@ def figure_context(image, sizes=DEFAULT_SIZES, loading="lazy", lang=None):
     if context["image"] is not None:
         context["figure_lang"] = _other_lang(image, lang)
         # Only a web address is a link; anything else loaddata let in stays plain text.
-        url = image.licence_url
-        context["licence_url"] = url if url.lower().startswith(("https://", "http://")) else ""
+        context["licence_url"] = markup.safe_url(image.licence_url)
     return context
 
 

@@ -8,14 +8,16 @@ highlighting.
   is not the language around it (the interface language unless ``within="…"`` is given):
   "Mrinank Sharma" inside a Hindi page becomes ``<span lang="en">Mrinank Sharma</span>``,
   so screen readers and hyphenation treat it as English;
-* ``{% highlight text query %}`` / ``{% snippet markdown query %}``: search results.
+* ``{% highlight text query %}`` / ``{% snippet markdown query %}``: search results;
+* ``{{ url|safe_url }}``: a URL field's address if it may be linked, else "" (show the
+  name as text then): ``articles.markup.safe_url``.
 """
 
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from articles import search
+from articles import markup, search
 from articles.collation import script_of
 
 register = template.Library()
@@ -41,6 +43,12 @@ def script_lang(value):
     if not any(counts.values()):
         return ""
     return _SCRIPT_LANG[max(counts, key=counts.get)]
+
+
+@register.filter
+def safe_url(value):
+    """A URL field's address if its scheme may be linked, else ""; see markup.safe_url."""
+    return markup.safe_url(value)
 
 
 @register.simple_tag

@@ -61,6 +61,14 @@ def page_cache_off(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def plain_http():
+    """The test client and live server speak plain HTTP: no redirect to HTTPS, which DEBUG
+    off turns on (newsroom/settings.py, "Security"; test_security.py tests it on)."""
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in the site's language: URLs carry the language (/en/…), so one

@@ -664,6 +664,23 @@ def test_every_endpoint_has_a_flat_query_budget(client, django_assert_num_querie
     assert len(story["quotes"]) == 16 and len(story["people"]) == 12
 
 
+# The two endpoints outside BUDGETS, made from the code (the docs page in the site's frame):
+# the same on an empty or a full database.
+SCHEMA_BUDGETS = {"api:schema": 0, "api:docs": 1}  # docs: the site's section menu
+
+
+def test_schema_and_docs_keep_their_budget_whatever_the_data(client):
+    for data in (lambda: None, lambda: build_stress_newsroom(quotes=4, people=4)):
+        data()
+        measured = {}
+        for name in SCHEMA_BUDGETS:
+            cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse(name)).status_code == 200
+            measured[name] = [query["sql"] for query in queries.captured_queries]
+        assert {name: len(sql) for name, sql in measured.items()} == SCHEMA_BUDGETS, measured
+
+
 def test_public_sources_follow_the_chain(seed):
     """Every source in the chain behind a public one is public, however it is reached."""
     public = set(records.public_sources().values_list("slug", flat=True))

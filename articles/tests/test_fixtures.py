@@ -54,9 +54,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.serializers.base import DeserializationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
 
@@ -1100,3 +1101,118 @@ def test_a_fixture_without_created_and_updated_times_loads(tmp_path):
     assert person.created_at == created and person.updated_at > updated
     others = {key: value for key, value in timestamps().items() if key[0] != "articles.Person"}
     assert others == {key: value for key, value in stamps.items() if key[0] != "articles.Person"}
+
+
+# The seed passes the fixture lint (issue 13) --------------------------------------------
+
+
+def _strings(value):
+    """Every string in a fixture entry, keys included, however deeply nested."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def lint_fixture(path):
+    """The faults of fixture ``path`` loaddata would not report, as sentences (none: clean).
+
+    * A ``pk``: the row would overwrite whatever a desk's database holds under that id.
+    * Two entries with one natural key: loaddata silently keeps the last. Found exactly by
+      loading: each model must gain as many rows as the file has entries for it.
+    * Text that is not NFC, or holds a NUL (PostgreSQL refuses it; SQLite stores it).
+    * A loaded object that fails ``full_clean()`` (loaddata saves raw, validating nothing).
+
+    Loads inside a transaction it rolls back: the database is left as it was.
+    """
+    objects = json.loads(Path(path).read_text(encoding="utf-8"))
+    problems = []
+    entries = {}
+    for number, entry in enumerate(objects):
+        where = f"entry {number} ({entry.get('model')})"
+        entries.setdefault(entry["model"], 0)
+        entries[entry["model"]] += 1
+        if "pk" in entry:
+            problems.append(f"{where} has a pk")
+        for text in _strings(entry):
+            if "\x00" in text:
+                problems.append(f"{where} holds a NUL: {text!r}")
+            elif not unicodedata.is_normalized("NFC", text):
+                problems.append(f"{where} is not NFC: {text!r}")
+    if problems:
+        return problems  # a NUL cannot even be loaded on PostgreSQL
+    fixture_models = [apps.get_model(label) for label in entries]
+    with transaction.atomic():
+        before = {model: model._base_manager.count() for model in fixture_models}
+        call_command("loaddata", str(path), verbosity=0)
+        for model in fixture_models:
+            label = model._meta.label_lower
+            gained = model._base_manager.count() - before[model]
+            if gained != entries[label]:
+                problems.append(
+                    f"{label}: {entries[label]} entries loaded as {gained} rows "
+                    "(entries sharing a natural key: the last one wins)"
+                )
+            if model._meta.auto_created:
+                continue
+            for obj in model._base_manager.all():
+                try:
+                    obj.full_clean()
+                except ValidationError as error:
+                    problems.append(f"{label} {obj}: {error.messages}")
+        transaction.set_rollback(True)
+    return problems
+
+
+FIXTURE_FILES = sorted(FIXTURES.glob("*.json"))
+
+
+def test_there_are_fixtures_to_lint():
+    assert SEED in FIXTURE_FILES
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda path: path.name)
+def test_every_fixture_passes_the_lint(path):
+    assert lint_fixture(path) == []
+    assert not any(snapshot().values())  # and the lint left nothing behind
+
+
+def _faulty(tmp_path, fault):
+    """The seed with one fault put in."""
+    objects = seed_objects()
+    tag = next(obj for obj in objects if obj["model"] == "articles.tag")
+    person = next(obj for obj in objects if obj["model"] == "articles.person")
+    section = next(obj for obj in objects if obj["model"] == "articles.section")
+    if fault == "duplicate":
+        objects.append(json.loads(json.dumps(tag)))  # the same natural key (name) again
+    elif fault == "pk":
+        tag["pk"] = 1
+    elif fault == "nfd":
+        person["fields"]["description"] = unicodedata.normalize("NFD", "ऩई Café")
+    elif fault == "nul":
+        person["fields"]["description"] = "पत्रकार\x00"
+    elif fault == "invalid":
+        section["fields"]["slug"] = "no spaces allowed"
+    return write_fixture(tmp_path / f"{fault}.json", objects)
+
+
+@pytest.mark.parametrize(
+    ("fault", "says"),
+    [
+        ("duplicate", "articles.tag: 8 entries loaded as 7 rows"),
+        ("pk", "has a pk"),
+        ("nfd", "is not NFC"),
+        ("nul", "holds a NUL"),
+        ("invalid", "articles.section"),
+    ],
+)
+def test_the_lint_catches_each_fault(tmp_path, fault, says):
+    problems = lint_fixture(_faulty(tmp_path, fault))
+    assert len(problems) == 1, problems
+    assert says in problems[0]
+    assert not any(snapshot().values())

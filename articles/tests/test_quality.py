@@ -7,6 +7,8 @@ corrections, names in both scripts, every field at its longest).
 * Validity: the W3C Nu HTML Checker (npm ``vnu-jar``, run with the machine's Java) checks
   all rendered pages in ONE run, because the JVM starts slowly; each page is then its own
   test, failing with every error's line and message.
+* No inline code: no page has an inline script, inline style, style attribute, event
+  handler or javascript: URL, so the Content-Security-Policy needs no 'unsafe-inline'.
 * Queries: a page type costs the same number of queries for a small story as for a big one.
 * Accessibility: axe-core (npm ``axe-core``) injected into Chromium by Playwright, with the
   WCAG 2.0/2.1/2.2 A and AA rules, on the live server (so the real CSS counts for contrast).
@@ -21,6 +23,7 @@ import json
 import shutil
 import subprocess
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -166,17 +169,11 @@ def run_vnu(files):
 
 
 @pytest.fixture(scope="module")
-def vnu_errors(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Render every page of both data sets (then roll the data back) and check them in one run.
-
-    Rendering problems (a wrong status) are reported per page like validity errors.
-    """
-    if not shutil.which("java"):
-        require_or_skip(f"java not found: install a Java 17+ runtime ({HOW_TO_INSTALL}).")
-    if not VNU_JAR.exists():
-        require_or_skip(f"{VNU_JAR} not found: {HOW_TO_INSTALL}.")
+def rendered_pages(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Every page of both data sets and the 500 page rendered into files (the data then
+    rolled back): ({page: file}, {page: [rendering problems, such as a wrong status]})."""
     folder = tmp_path_factory.mktemp("html")
-    problems, files = {}, []
+    problems, files = {}, {}
     client = Client()
     with django_db_blocker.unblock(), transaction.atomic():
         for build in (seed_newsroom, stress_newsroom):
@@ -185,14 +182,26 @@ def vnu_errors(django_db_setup, django_db_blocker, tmp_path_factory):
                 response = client.get(url)
                 if response.status_code != status:
                     problems[page] = [f"GET {url} answered {response.status_code}, not {status}"]
-                path = folder / f"{page}.html"
-                path.write_bytes(response.content)
-                files.append(path)
+                files[page] = folder / f"{page}.html"
+                files[page].write_bytes(response.content)
         transaction.set_rollback(True)
-    path = folder / f"{SERVER_ERROR}.html"
-    path.write_bytes(server_error(RequestFactory().get("/")).content)
-    files.append(path)
-    errors = run_vnu(files)
+    files[SERVER_ERROR] = folder / f"{SERVER_ERROR}.html"
+    files[SERVER_ERROR].write_bytes(server_error(RequestFactory().get("/")).content)
+    return files, problems
+
+
+@pytest.fixture(scope="module")
+def vnu_errors(rendered_pages):
+    """Check every rendered page in one run.
+
+    Rendering problems (a wrong status) are reported per page like validity errors.
+    """
+    if not shutil.which("java"):
+        require_or_skip(f"java not found: install a Java 17+ runtime ({HOW_TO_INSTALL}).")
+    if not VNU_JAR.exists():
+        require_or_skip(f"{VNU_JAR} not found: {HOW_TO_INSTALL}.")
+    files, problems = rendered_pages
+    errors = run_vnu(files.values())
     return {
         page: problems.get(page, []) + errors.get(f"{page}.html", [])
         for page in [*PAGES, SERVER_ERROR]
@@ -204,6 +213,64 @@ def vnu_errors(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.mark.parametrize("page", [*PAGES, SERVER_ERROR])
 def test_page_is_valid_html(vnu_errors, page):
     assert vnu_errors[page] == [], f"{page}.html:\n" + "\n".join(vnu_errors[page])
+
+
+# No inline script or style (the Content-Security-Policy, newsroom/settings.py) --------------
+
+
+class InlineCode(HTMLParser):
+    """Collects what a policy without 'unsafe-inline' would block: a <script> without src
+    (JSON-LD and other data blocks are not run, and are allowed), <style>, a style
+    attribute, an on… event handler, and javascript: URLs."""
+
+    DATA_TYPES = {"application/ld+json", "application/json", "importmap"}
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+        self._script = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        where = f"line {self.getpos()[0]}: <{tag}>"
+        data_block = (attributes.get("type") or "").lower() in self.DATA_TYPES
+        if tag == "script" and "src" not in attributes and not data_block:
+            self.found.append(f"{where} inline script")
+        if tag == "style":
+            self.found.append(f"{where} inline style")
+        for name, value in attrs:
+            if name == "style":
+                self.found.append(f"{where} style attribute")
+            elif name.startswith("on"):
+                self.found.append(f"{where} event handler {name}")
+            elif (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"{where} javascript: URL in {name}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", [*PAGES, SERVER_ERROR])
+def test_page_has_no_inline_script_style_or_event_handler(rendered_pages, page):
+    files, problems = rendered_pages
+    assert problems.get(page, []) == []
+    parser = InlineCode()
+    parser.feed(files[page].read_text())
+    assert parser.found == [], f"{page}.html: " + "; ".join(parser.found)
+
+
+def test_the_inline_code_check_finds_each_kind():
+    parser = InlineCode()
+    parser.feed(
+        '<script>x()</script><script type="application/ld+json">{}</script>'
+        '<script src="/s.js"></script><style>p{}</style><p style="color:red" onclick="x()">'
+        '<a href=" JavaScript:x()">'
+    )
+    assert [found.split(" ", 3)[-1] for found in parser.found] == [
+        "inline script",
+        "inline style",
+        "style attribute",
+        "event handler onclick",
+        "javascript: URL in href",
+    ]
 
 
 # Queries ------------------------------------------------------------------------------------
@@ -234,7 +301,10 @@ def test_query_count_does_not_grow_with_people_quotes_tags_corrections(client, p
 
 
 def axe_violations(page):
-    page.add_script_tag(path=str(AXE_JS))
+    # Evaluated through the DevTools protocol, which the page's Content-Security-Policy does
+    # not govern: a <script> tag (add_script_tag) would be an inline script it refuses.
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text() + "\n;undefined")
     result = page.evaluate(
         """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})""",
         WCAG_TAGS,

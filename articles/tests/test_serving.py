@@ -397,7 +397,7 @@ def test_nginx_passes_the_client_on_and_no_client_can_claim_https(stack):
     wait_for(logged, balancer.process, "nginx", timeout=10)
     (line,) = logged()
     # The client's claim is kept, the address nginx saw appended: the last is the one to
-    # trust (API_NUM_PROXIES=1).
+    # trust (NUM_PROXIES=1).
     assert line.endswith('"203.0.113.9, 127.0.0.1"'), line
 
     # A proxy gunicorn trusts (loopback, FORWARDED_ALLOW_IPS) saying HTTPS, as nginx behind
