@@ -5,13 +5,13 @@ articles.search and the people index order from articles.collation."""
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import collation, publishing, search
+from articles import caching, collation, publishing, search
 from articles.linking import body_for_page
 from articles.models import (
     Affiliation,
@@ -62,7 +62,15 @@ class ArticleDetailView(DetailView):
         return super().get_context_data(
             linked_body=body.html,
             marked_quotes=body.marked_quotes,
-            related=Article.objects.published().related_to(self.object),
+            related=caching.per_generation(
+                f"related:{self.object.pk}",
+                # Only what _related.html shows: small to keep, whatever the bodies.
+                lambda: list(
+                    Article.objects.published()
+                    .related_to(self.object)
+                    .only("slug", "headline", "language", "published_at")
+                ),
+            ),
             **kwargs,
         )
 
@@ -146,8 +154,11 @@ class OrganisationDetailView(DetailView):
     articles_per_page = 20
 
     def get_queryset(self):
+        # EXISTS per affiliation (a handful), not IN over every public person of the archive.
         affiliations = (
-            Affiliation.objects.filter(person__in=Person.objects.published())
+            Affiliation.objects.filter(
+                Exists(Person.objects.published().filter(pk=OuterRef("person")))
+            )
             .select_related("person")
             .order_by("person__name", "position", "pk")
         )

@@ -206,6 +206,13 @@ def plain_loaddata(objects, limit=1000):
     only and given a table by the schema editor (no triggers, no search column, no index
     but the slug's unique one). Its rows are the story rows with ids for natural keys.
     Loaded with django.core.management.commands.loaddata (not the project's subclass).
+
+    Fair by construction: the same rows (the first ``limit`` stories, without their
+    many-to-many links, as ``project_copy_loaddata`` loads them), the same columns and
+    values, one loaddata call and so one transaction each. What the project pays on top is
+    its own: natural keys to resolve (ids here), NFC on every text field, and the search
+    index (SQLite's FTS5 triggers fold each row in Python; PostgreSQL's generated tsvector
+    column and its GIN index), which a plain table has not and the target does not exempt.
     """
     import tempfile
 

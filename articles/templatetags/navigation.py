@@ -8,6 +8,7 @@
 from django import template
 from django.utils.translation import get_language
 
+from articles import caching
 from articles.models import Section
 
 register = template.Library()
@@ -16,9 +17,11 @@ register = template.Library()
 @register.simple_tag
 def site_sections():
     """Every section, in ``position`` order: the desk's sections are public by nature, and an
-    empty one has its page saying so. One query per page, uncached, so a renamed or new
-    section shows at once on every worker."""
-    return list(Section.objects.order_by("position", "name"))
+    empty one has its page saying so. One query per content generation (the page cache's,
+    articles/caching.py), so a renamed or new section shows at once on every worker."""
+    return caching.per_generation(
+        "sections", lambda: list(Section.objects.order_by("position", "name"))
+    )
 
 
 @register.filter

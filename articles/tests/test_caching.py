@@ -220,6 +220,30 @@ def test_loaddata_refreshes_the_pages(client, django_assert_num_queries):
     assert "मृणांक" in client.get(home).content.decode()
 
 
+def test_loaddata_replaces_the_generation_once_not_per_row(django_capture_on_commit_callbacks):
+    # (H7) A row's save during the load sees the generation of before the load; the load
+    # replaces it at its end and once more when it commits.
+    before = caching.generation()
+    seen = []
+
+    def during_load(sender, **kwargs):
+        seen.append(caching.generation())
+
+    from django.db.models.signals import post_save
+
+    post_save.connect(during_load, dispatch_uid="test.during_load")
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            call_command("loaddata", "seed", verbosity=0)
+            at_end = caching.generation()
+    finally:
+        post_save.disconnect(dispatch_uid="test.during_load")
+    assert len(seen) > 10 and set(seen) == {before}
+    assert at_end != before
+    assert callbacks.count(caching._new_generation) == 1
+    assert caching.generation() not in (before, at_end)
+
+
 def test_a_scheduled_story_is_on_the_home_page_at_its_time(
     client, newsroom, django_assert_num_queries
 ):
@@ -366,3 +390,91 @@ def test_the_generation_is_shared_by_the_processes_of_one_machine(settings, tmp_
         assert (tmp_path / "generation").read_text() == after
     else:
         assert cache.get(caching.GENERATION_KEY) == after
+
+
+# Served before the session: the same answer, headers and all -----------------------------
+
+
+def test_a_stored_page_carries_every_header_the_rendered_one_does(client, newsroom):
+    for url in (newsroom["article"].get_absolute_url(), reverse("articles:article-list")):
+        rendered = client.get(url)
+        stored = client.get(url)
+        assert stored.content == rendered.content
+        assert dict(stored.headers) == dict(rendered.headers), url
+        for header in ("ETag", "Content-Language", "Cache-Control", "X-Frame-Options"):
+            assert header in stored.headers, header
+        # ConditionalGetMiddleware still answers a stored page's validator.
+        again = client.get(url, headers={"if-none-match": stored["ETag"]})
+        assert again.status_code == 304 and again["ETag"] == stored["ETag"]
+
+
+def test_a_stored_page_is_answered_before_the_session_and_auth_middleware(
+    client, newsroom, monkeypatch
+):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    url = newsroom["article"].get_absolute_url()
+    client.get(url)
+    calls = []
+    original = SessionMiddleware.process_request
+    monkeypatch.setattr(
+        SessionMiddleware,
+        "process_request",
+        lambda self, request: calls.append(request.path) or original(self, request),
+    )
+    assert client.get(url).status_code == 200
+    assert calls == []
+    # A reader with a session cookie goes the whole way, and is answered from the store.
+    client.cookies["sessionid"] = "not-a-session"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and len(calls) == 1
+    assert not [q for q in queries.captured_queries if "articles_article" in q["sql"]]
+
+
+def test_an_old_readers_language_cookie_still_redirects(client, newsroom, settings):
+    home = reverse("articles:article-list")
+    client.get(home)
+    client.get(home)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(home)
+    assert response.status_code == 302 and response["Location"].startswith("/en/")
+
+
+# Fragments kept per generation: related stories and the section navigation --------------
+
+
+def test_related_stories_follow_every_write_and_the_clock(client, newsroom):
+    article, person = newsroom["article"], newsroom["person"]
+    url = article.get_absolute_url()
+    ArticleFactory(headline="पहली जुड़ी ख़बर", people=[person])
+    assert "पहली जुड़ी ख़बर" in client.get(url + "?a").content.decode()
+    # A new query string: not the stored page, but the fragment kept for the generation.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url + "?b")
+    assert not [q for q in queries.captured_queries if "shared_people" in q["sql"]]
+    ArticleFactory(headline="दूसरी जुड़ी ख़बर", people=[person])
+    assert "दूसरी जुड़ी ख़बर" in client.get(url + "?c").content.decode()
+    soon = timezone.now() + datetime.timedelta(seconds=30)
+    ArticleFactory(headline="तय समय की जुड़ी ख़बर", people=[person], published_at=soon)
+    assert "तय समय की जुड़ी ख़बर" not in client.get(url + "?d").content.decode()
+    original_now = timezone.now
+    try:
+        timezone.now = lambda: soon + datetime.timedelta(seconds=1)
+        assert "तय समय की जुड़ी ख़बर" in client.get(url + "?e").content.decode()
+    finally:
+        timezone.now = original_now
+
+
+def test_a_renamed_or_new_section_shows_in_the_navigation_at_once(client, newsroom):
+    url = newsroom["article"].get_absolute_url()
+    section = newsroom["article"].section
+    assert "देश" in client.get(url + "?a").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url + "?b")
+    assert not [q for q in queries.captured_queries if 'FROM "articles_section"' in q["sql"]]
+    section.name = "प्रदेश"
+    section.save()
+    SectionFactory(name="खेल")
+    html = client.get(url + "?c").content.decode()
+    assert "प्रदेश" in html and "खेल" in html

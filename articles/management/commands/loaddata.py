@@ -5,8 +5,9 @@ change. Django defers a natural-key reference it cannot resolve, in case the tar
 later in the file, so a quote whose speaker does not exist reaches the database as a bare
 NOT NULL failure; and a file that is not valid JSON is reported with an empty reason.
 
-It also keeps loading out of the change history (see save_obj), and fills in the created
-and updated times a hand-written fixture leaves out (see fill_timestamps).
+It also keeps loading out of the change history (see save_obj), fills in the created
+and updated times a hand-written fixture leaves out (see fill_timestamps), and retires the
+cached pages once, when the load commits, rather than once per row (see loaddata).
 """
 
 from django.core.management.commands import loaddata
@@ -14,8 +15,15 @@ from django.core.serializers.base import DeserializationError
 from django.db import models
 from django.utils import timezone
 
+from articles.caching import changes_on_commit
+
 
 class Command(loaddata.Command):
+    def loaddata(self, fixture_labels):
+        # Django runs this inside the load's one transaction.
+        with changes_on_commit(self.using):
+            super().loaddata(fixture_labels)
+
     def load_label(self, fixture_label):
         try:
             super().load_label(fixture_label)
@@ -42,7 +50,17 @@ class Command(loaddata.Command):
                     f"{obj.object._meta.label} refers to {field.name} {key!r}, but no "
                     f"{field.related_model._meta.label} has that natural key."
                 )
-        return super().save_obj(obj)
+        if not getattr(obj, "new", False):
+            return super().save_obj(obj)
+        # A row the deserializer knows is new has no links yet: Django's set() would read
+        # them first, one query per field, empty ones included; add() only what there is.
+        links, obj.m2m_data = obj.m2m_data, None
+        saved = super().save_obj(obj)
+        if saved:
+            for accessor, values in (links or {}).items():
+                if values:
+                    getattr(obj.object, accessor).add(*values)
+        return saved
 
     def fill_timestamps(self, instance):
         """Give ``instance`` the ``auto_now``/``auto_now_add`` times its fixture left out.
