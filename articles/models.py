@@ -853,16 +853,21 @@ Affiliation.natural_key.dependencies = ["articles.person"]
 # Articles -----------------------------------------------------------------------------
 
 
-def _articles_linked(people=(), tags=()):
-    """The ids of the articles any of ``people`` (pks or Person objects) is featured in or
-    quoted by, or that carry any of ``tags`` (pks): a UNION over the link tables, each read
-    through its person, speaker or tag index. At least one person or tag."""
+def _articles_linked(people=(), tags=(), bylines=False):
+    """The ids of the articles any of ``people`` (pks, Person objects or a queryset of
+    people) is featured in or quoted by (with ``bylines``, or wrote), or that carry any of
+    ``tags`` (pks): a UNION over the link tables, each read through its person, speaker or
+    tag index. At least one person or tag."""
     parts = []
     if people:
         parts.append(
             Article.people.through.objects.filter(person__in=people).order_by().values("article")
         )
         parts.append(Quote.objects.filter(speaker__in=people).order_by().values("article"))
+        if bylines:
+            parts.append(
+                ArticleAuthor.objects.filter(person__in=people).order_by().values("article")
+            )
     if tags:
         parts.append(ArticleTag.objects.filter(tag__in=tags).order_by().values("content_object"))
     return parts[0].union(*parts[1:])
@@ -880,11 +885,13 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
-    def featuring(self, person):
-        """Articles ``person`` appears in: featured in, or quoted by (each article once)."""
-        # IN over the two link tables (through their person/speaker indexes) rather than
+    def featuring(self, person, *, bylines=False):
+        """Articles ``person`` (a Person, or a queryset of people) appears in: featured in or
+        quoted by, and with ``bylines`` also those they wrote (each article once)."""
+        # IN over the link tables (through their person/speaker indexes) rather than
         # EXISTS per article: the cost follows the person's own stories, not the archive.
-        return self.filter(pk__in=_articles_linked(people=[person]))
+        people = person if isinstance(person, models.QuerySet) else [person]
+        return self.filter(pk__in=_articles_linked(people=people, bylines=bylines))
 
     def with_byline(self):
         """The byline (in byline order, with its people), the section and the lead image:

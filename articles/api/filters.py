@@ -21,7 +21,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
 from articles import search
-from articles.models import Affiliation, Article, ArticleAuthor, Organisation, Quote
+from articles.models import Affiliation, Article, ArticleAuthor, Organisation, Person, Quote
 from articles.models import validate_language as language_validator
 from articles.text import normalize, validate_slug
 
@@ -108,14 +108,8 @@ class StoryFilter(FilterSet):
 
     def filter(self, queryset, data):
         if "person" in data:
-            slug = data["person"]
-            queryset = queryset.filter(
-                Exists(
-                    Article.people.through.objects.filter(article=OuterRef("pk"), person__slug=slug)
-                )
-                | Exists(Quote.objects.filter(article=OuterRef("pk"), speaker__slug=slug))
-                | Exists(ArticleAuthor.objects.filter(article=OuterRef("pk"), person__slug=slug))
-            )
+            person = Person.objects.filter(slug=data["person"])
+            queryset = queryset.featuring(person, bylines=True)
         if "author" in data:
             queryset = queryset.filter(
                 Exists(
