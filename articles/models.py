@@ -859,7 +859,8 @@ def _articles_linked(people=(), tags=(), bylines=False):
     ``tags`` (pks): a UNION over the link tables, each read through its person, speaker or
     tag index. At least one person or tag."""
     parts = []
-    if people:
+    # A queryset of people stays a subquery: never evaluated here, even to test it.
+    if isinstance(people, models.QuerySet) or people:
         parts.append(
             Article.people.through.objects.filter(person__in=people).order_by().values("article")
         )
