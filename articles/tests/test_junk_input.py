@@ -89,11 +89,6 @@ FUZZ = hypothesis_settings(
 )
 
 
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def boss(db):
     client = Client()
