@@ -8,6 +8,7 @@ which index a query can use whatever the planner's estimate for so small a table
 """
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -22,6 +23,9 @@ pytestmark = [
 ]
 
 STORIES = 3000
+# Either index on the speaker serves (the planner picks by its statistics, which the
+# tests before this one move): (speaker, article) of 0012, or the foreign key's own.
+SPEAKER_INDEX = re.compile(r"quote_speaker_article_idx|articles_quote_speaker_id_")
 
 
 @pytest.fixture
@@ -75,7 +79,7 @@ def test_related_stories_start_from_the_link_tables_indexes(archive):
     related = Article.objects.published().related_to(story)
     assert len(list(related)) == 6
     text = plan(related)
-    assert "quote_speaker_article_idx" in text, text
+    assert SPEAKER_INDEX.search(text), text
     assert "articles_article_people_person_id" in text, text
     assert "articles_articletag_tag_id" in text, text
     assert "Seq Scan" not in text, text
@@ -86,6 +90,6 @@ def test_a_profiles_stories_start_from_the_persons_links(archive):
     stories = Article.objects.published().featuring(people[3]).order_by("-published_at")
     assert stories.exists()
     text = plan(stories)
-    assert "quote_speaker_article_idx" in text, text
+    assert SPEAKER_INDEX.search(text), text
     assert "articles_article_people_person_id" in text, text
     assert "Seq Scan" not in text, text
