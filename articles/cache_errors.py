@@ -47,71 +47,41 @@ def _succeeded():
         logger.warning("Cache available again.")
 
 
+_UNREACHABLE = object()
+
+
+def _tolerant(operation, fallback):
+    """The default cache's ``operation``, answering ``fallback(*args, **kwargs)`` when the
+    cache cannot be reached."""
+
+    def method(self, *args, **kwargs):
+        try:
+            result = getattr(_cache, operation)(*args, **kwargs)
+        except CACHE_ERRORS as error:
+            _failed(operation, error)
+            return fallback(*args, **kwargs)
+        _succeeded()
+        return result
+
+    method.__name__ = operation
+    return method
+
+
 class TolerantCache:
     """The default cache's get/set/add/delete/get_many/set_many, with errors as misses."""
 
-    def get(self, key, default=None):
-        try:
-            value = _cache.get(key, default)
-        except CACHE_ERRORS as error:
-            _failed("get", error)
-            return default
-        _succeeded()
-        return value
+    get = _tolerant("get", lambda key, default=None, **kwargs: default)
+    get_many = _tolerant("get_many", lambda keys, **kwargs: {})
+    set = _tolerant("set", lambda *args, **kwargs: None)
+    set_many = _tolerant("set_many", lambda data, *args, **kwargs: list(data))
+    add = _tolerant("add", lambda *args, **kwargs: False)
+    delete = _tolerant("delete", lambda *args, **kwargs: False)
 
-    def get_many(self, keys):
-        try:
-            values = _cache.get_many(keys)
-        except CACHE_ERRORS as error:
-            _failed("get_many", error)
-            return {}
-        _succeeded()
-        return values
-
-    def set(self, key, value, timeout=None, **kwargs):
-        try:
-            _cache.set(key, value, timeout, **kwargs)
-        except CACHE_ERRORS as error:
-            _failed("set", error)
-        else:
-            _succeeded()
-
-    def set_many(self, data, timeout=None):
-        try:
-            failed = _cache.set_many(data, timeout)
-        except CACHE_ERRORS as error:
-            _failed("set_many", error)
-            return list(data)
-        _succeeded()
-        return failed
-
-    def add(self, key, value, timeout=None):
-        try:
-            added = _cache.add(key, value, timeout)
-        except CACHE_ERRORS as error:
-            _failed("add", error)
-            return False
-        _succeeded()
-        return added
-
-    def delete(self, key):
-        try:
-            deleted = _cache.delete(key)
-        except CACHE_ERRORS as error:
-            _failed("delete", error)
-            return False
-        _succeeded()
-        return deleted
+    _probe = _tolerant("get", lambda *args, **kwargs: _UNREACHABLE)
 
     def ping(self):
         """Whether the cache answers now: one read of a key nobody sets."""
-        try:
-            _cache.get("health:ping")
-        except CACHE_ERRORS as error:
-            _failed("ping", error)
-            return False
-        _succeeded()
-        return True
+        return self._probe("health:ping") is not _UNREACHABLE
 
 
 cache = TolerantCache()

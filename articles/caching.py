@@ -123,7 +123,7 @@ def _new_generation():
         cache.set(GENERATION_KEY, token, timeout=None)
 
 
-# --- content_changed and what it needs (kept apart: H7, loaddata) ---
+# Bulk writes: one new generation per load, not per row ----------------------------------
 
 
 _loading = threading.local()
@@ -164,9 +164,6 @@ def content_changed(sender=None, using=DEFAULT_DB_ALIAS, **kwargs):
         transaction.on_commit(_new_generation, using=using)
 
 
-# --- end of content_changed ---
-
-
 # Lifetime: the next scheduled publication ------------------------------------------------
 
 
@@ -200,6 +197,30 @@ def _seconds_until(moment, now, ceiling):
 # Fragments: what pages derive from content, computed once per generation ----------------
 
 
+class _Window:
+    """The generation now and how long what is stored under it may be kept: until the
+    next scheduled publication, at most PAGE_CACHE_SECONDS (0 with PAGE_CACHE off)."""
+
+    def __init__(self):
+        self.now = timezone.now()
+        self.generation = generation() if settings.PAGE_CACHE else ""
+        self.until = next_publication(self.generation, self.now) if settings.PAGE_CACHE else None
+        self.seconds_left = _seconds_until(self.until, self.now, settings.PAGE_CACHE_SECONDS)
+
+    def get(self, key):
+        """What is stored under ``key`` (a dict with "until") if it is still fresh, or None."""
+        if not (settings.PAGE_CACHE and self.seconds_left > 0):
+            return None
+        stored = cache.get(key)
+        if stored is None or (stored["until"] is not None and self.now >= stored["until"]):
+            return None
+        return stored
+
+    def set(self, key, stored):
+        if settings.PAGE_CACHE and self.seconds_left > 0:
+            cache.set(key, {"until": self.until, **stored}, timeout=self.seconds_left)
+
+
 def per_generation(name, compute):
     """``compute()``, computed once per content generation and kept in the cache (``name``
     says what it is, e.g. ``related:42``; its value must pickle).
@@ -210,17 +231,13 @@ def per_generation(name, compute):
     """
     if not settings.PAGE_CACHE:
         return compute()
-    now = timezone.now()
-    generation_now = generation()
-    until = next_publication(generation_now, now)
-    seconds_left = _seconds_until(until, now, settings.PAGE_CACHE_SECONDS)
-    key = f"fragments:{generation_now}:{name}"
-    stored = cache.get(key) if seconds_left > 0 else None
-    if stored is not None and (stored["until"] is None or now < stored["until"]):
+    window = _Window()
+    key = f"fragments:{window.generation}:{name}"
+    stored = window.get(key)
+    if stored is not None:
         return stored["value"]
     value = compute()
-    if seconds_left > 0:
-        cache.set(key, {"until": until, "value": value}, timeout=seconds_left)
+    window.set(key, {"value": value})
     return value
 
 
@@ -273,22 +290,17 @@ def _public_headers(response, seconds_left):
     )
 
 
-class _Moment:
+class _Moment(_Window):
     """What one request's page-cache decisions rest on, computed once per request."""
 
     def __init__(self, request):
-        self.now = timezone.now()
-        self.generation = generation() if settings.PAGE_CACHE else ""
-        self.until = next_publication(self.generation, self.now) if settings.PAGE_CACHE else None
-        self.seconds_left = _seconds_until(self.until, self.now, settings.PAGE_CACHE_SECONDS)
+        super().__init__()
         self.key = _cache_key(request, self.generation)
 
     def stored(self):
         """The stored answer for this request, or None."""
-        if not (settings.PAGE_CACHE and self.seconds_left > 0):
-            return None
-        stored = cache.get(self.key)
-        if stored is None or (stored["until"] is not None and self.now >= stored["until"]):
+        stored = self.get(self.key)
+        if stored is None:
             return None
         response = HttpResponse(stored["content"], status=stored["status"])
         for header, value in stored["headers"]:
@@ -297,10 +309,9 @@ class _Moment:
         return response
 
     def store(self, response):
-        cache.set(
+        self.set(
             self.key,
             {
-                "until": self.until,
                 "status": response.status_code,
                 "headers": [
                     (header, value)
@@ -309,7 +320,6 @@ class _Moment:
                 ],
                 "content": response.content,
             },
-            timeout=self.seconds_left,
         )
 
 

@@ -17,7 +17,7 @@ KINDS = {
     "tag-feed": SlugRedirect.Kind.TAG,
 }
 
-# H3 (drafts never leak): where an old slug may send a reader. A story taken down after a
+# Drafts never leak: where an old slug may send a reader. A story taken down after a
 # rename must answer 404 at its old address, not redirect and so reveal its new slug.
 PUBLIC = {
     SlugRedirect.Kind.ARTICLE: lambda: Article.objects.published(),

@@ -722,6 +722,11 @@ class AffiliationQuerySet(models.QuerySet):
     def get_by_natural_key(self, person_slug, position):
         return self.get(person__slug=person_slug, position=position)
 
+    def of_public_people(self):
+        """Roles of people a reader may see (``Person.objects.published()``), tested by an
+        EXISTS per role: the cost follows these roles, not every public person."""
+        return self.filter(Exists(Person.objects.published().filter(pk=OuterRef("person"))))
+
     def for_career(self):
         """Roles in career order with their organisation and source, each flagged
         ``organisation_is_public`` (``Organisation.objects.published()``, so a page links

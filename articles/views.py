@@ -5,7 +5,7 @@ articles.search and the people index order from articles.collation."""
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
@@ -154,11 +154,8 @@ class OrganisationDetailView(DetailView):
     articles_per_page = 20
 
     def get_queryset(self):
-        # EXISTS per affiliation (a handful), not IN over every public person of the archive.
         affiliations = (
-            Affiliation.objects.filter(
-                Exists(Person.objects.published().filter(pk=OuterRef("person")))
-            )
+            Affiliation.objects.of_public_people()
             .select_related("person")
             .order_by("person__name", "position", "pk")
         )

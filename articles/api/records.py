@@ -37,9 +37,7 @@ def public_sources():
     direct = Source.objects.filter(
         Exists(live.filter(sources=OuterRef("pk")))
         | Exists(Quote.objects.published().filter(source=OuterRef("pk")))
-        | Exists(
-            Affiliation.objects.filter(source=OuterRef("pk"), person__in=Person.objects.published())
-        )
+        | Exists(Affiliation.objects.of_public_people().filter(source=OuterRef("pk")))
     )
     behind = Q(pk__in=direct.values("pk"))
     step = "based_on"
@@ -181,7 +179,7 @@ def organisations():
 
 def organisation_pages():
     members = (
-        Affiliation.objects.filter(person__in=Person.objects.published())
+        Affiliation.objects.of_public_people()
         .select_related("person", "source")
         .order_by("person__name", "position", "pk")
     )
