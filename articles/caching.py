@@ -33,8 +33,11 @@ stored answer carries the same headers as a rendered one. ``PageCacheMiddleware`
 authentication, adds the ETag and Cache-Control and answers readers who carry a cookie.
 
 **Fragments.** ``per_generation()`` keeps what pages derive from content (the related
-stories under a story, the section navigation) for the generation and never past the next
-scheduled publication, so that a page not stored (a new query string) mostly renders.
+stories under a story, the section navigation, and through ``{% per_generation %}``
+(articles/templatetags/fragments.py) the rendered parts of a page) for the generation and
+never past the next scheduled publication, so that a page not stored (a new query string:
+a link shared with tracking parameters, a reader's junk) mostly comes from what is kept.
+A write retires them with the stored pages: after a save, the first request renders.
 
 **What is never stored**: anything but a GET/HEAD to a readers' page (the ``articles``
 namespace) other than previews and share links; anything for a signed-in user (a request
@@ -221,17 +224,21 @@ class _Window:
             cache.set(key, {"until": self.until, **stored}, timeout=self.seconds_left)
 
 
-def per_generation(name, compute):
+def per_generation(name, compute, request=None):
     """``compute()``, computed once per content generation and kept in the cache (``name``
     says what it is, e.g. ``related:42``; its value must pickle).
 
     Exact as the stored pages are: a write to content replaces the generation, so the next
     call computes afresh, and nothing is kept past the next scheduled publication (a story
     becoming public with no write). With ``PAGE_CACHE`` off, computed on every call.
+
+    With ``request``, the generation is the one the request's page-cache lookup read (or
+    one read once for the request): a page's fragments then cost one cache read each, and
+    all of them belong to the same generation as the page around them.
     """
     if not settings.PAGE_CACHE:
         return compute()
-    window = _Window()
+    window = _window_of(request) if request is not None else _Window()
     key = f"fragments:{window.generation}:{name}"
     stored = window.get(key)
     if stored is not None:
@@ -239,6 +246,17 @@ def per_generation(name, compute):
     value = compute()
     window.set(key, {"value": value})
     return value
+
+
+def _window_of(request):
+    # Read before the view reads any content, so nothing computed from older data can be
+    # kept under a newer generation.
+    window = getattr(request, "page_cache_moment", None) or getattr(
+        request, "_fragment_window", None
+    )
+    if window is None:
+        window = request._fragment_window = _Window()
+    return window
 
 
 # The middleware ------------------------------------------------------------------------

@@ -989,28 +989,38 @@ class ArticleQuerySet(models.QuerySet):
         translations of this story and of its original; ``Article.language_versions``
         reads them.
         """
-        public = Article.objects.published().order_by("language")
-        pages = self.with_byline().select_related("translation_of")
-        return pages.prefetch_related(
-            models.Prefetch("translations", queryset=public),
-            models.Prefetch("translation_of__translations", queryset=public),
-            models.Prefetch("people", queryset=Person.objects.order_by("name")),
-            # The linker links them in the body; JSON-LD names them in ``about``.
-            models.Prefetch("organisations", queryset=Organisation.objects.order_by("name")),
-            models.Prefetch(
-                "quotes",
-                queryset=Quote.objects.select_related("speaker", "source").order_by("position"),
-            ),
-            # Roles as of the story's and each quote's date (articles.affiliations).
-            models.Prefetch("people__affiliations", queryset=Affiliation.objects.for_career()),
-            models.Prefetch(
-                "quotes__speaker__affiliations", queryset=Affiliation.objects.for_career()
-            ),
-            models.Prefetch("corrections", queryset=Correction.objects.order_by("-published_at")),
-            # The sources box shows each source's author, an organisation linked if public.
-            models.Prefetch("sources", queryset=Source.objects.with_authors()),
-            "tags",
-        )
+        return self.for_article_page_row().prefetch_related(*_article_page_prefetches())
+
+    def for_article_page_row(self):
+        """The article page's own row with what is joined to it (section, lead image,
+        original): one query. ``Article.load_page()`` reads the rest when a page needs it."""
+        return self.select_related("section", "lead_image", "translation_of")
+
+
+def _article_page_prefetches():
+    public = Article.objects.published().order_by("language")
+    return [
+        models.Prefetch(
+            "byline",
+            queryset=ArticleAuthor.objects.select_related("person").order_by("position", "pk"),
+        ),
+        models.Prefetch("translations", queryset=public),
+        models.Prefetch("translation_of__translations", queryset=public),
+        models.Prefetch("people", queryset=Person.objects.order_by("name")),
+        # The linker links them in the body; JSON-LD names them in ``about``.
+        models.Prefetch("organisations", queryset=Organisation.objects.order_by("name")),
+        models.Prefetch(
+            "quotes",
+            queryset=Quote.objects.select_related("speaker", "source").order_by("position"),
+        ),
+        # Roles as of the story's and each quote's date (articles.affiliations).
+        models.Prefetch("people__affiliations", queryset=Affiliation.objects.for_career()),
+        models.Prefetch("quotes__speaker__affiliations", queryset=Affiliation.objects.for_career()),
+        models.Prefetch("corrections", queryset=Correction.objects.order_by("-published_at")),
+        # The sources box shows each source's author, an organisation linked if public.
+        models.Prefetch("sources", queryset=Source.objects.with_authors()),
+        "tags",
+    ]
 
 
 class ArticleAuthorQuerySet(models.QuerySet):
@@ -1221,6 +1231,14 @@ class Article(models.Model):
         else:
             return
         raise ValidationError({"translation_of": message})
+
+    def load_page(self):
+        """This article with everything its page shows read onto it, in the queries
+        ``for_article_page()`` makes beyond the row (``for_article_page_row()``); what is
+        already read is not read again. For a page that needs them only when what it
+        renders is not kept (articles/templatetags/fragments.py)."""
+        models.prefetch_related_objects([self], *_article_page_prefetches())
+        return self
 
     @cached_property
     def language_versions(self):

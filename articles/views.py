@@ -2,6 +2,8 @@
 what a page loads from their for_*() methods, linking from articles.linking, search from
 articles.search and the people index order from articles.collation."""
 
+import functools
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -9,9 +11,10 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import caching, collation, publishing, search
+from articles import collation, publishing, search
 from articles.linking import body_for_page
 from articles.models import (
     Affiliation,
@@ -51,25 +54,32 @@ class ArticleListView(ListView):
 
 
 class ArticleDetailView(DetailView):
+    """A story. Its page is rendered in parts kept per content generation (``{% per_generation
+    %}``), so the view reads only the story's row; its people, quotes, roles and sources are
+    read (``Article.load_page()``), and its body linked, only when a part is rendered."""
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().for_article_page()
+        return Article.objects.published().for_article_page_row()
 
     def get_context_data(self, **kwargs):
-        body = body_for_page(self.object)
+        article = SimpleLazyObject(self.object.load_page)
+        body = functools.cache(lambda: body_for_page(article))
+        kwargs["object"] = article
         return super().get_context_data(
-            linked_body=body.html,
-            marked_quotes=body.marked_quotes,
-            related=caching.per_generation(
-                f"related:{self.object.pk}",
-                # Only what _related.html shows: small to keep, whatever the bodies.
+            article=article,
+            article_pk=self.object.pk,  # the parts' key, read without loading the page
+            linked_body=lambda: body().html,
+            marked_quotes=lambda: body().marked_quotes,
+            # Only what _related.html shows. A template calls a callable each time it reads it.
+            related=functools.cache(
                 lambda: list(
                     Article.objects.published()
-                    .related_to(self.object)
+                    .related_to(article)
                     .only("slug", "headline", "language", "published_at")
-                ),
+                )
             ),
             **kwargs,
         )
