@@ -112,7 +112,7 @@ def test_article_page_query_count_is_constant(client, django_assert_num_queries)
         CorrectionFactory(article=article, published_at=timezone.now() - datetime.timedelta(_))
     with django_assert_num_queries(13):
         response = client.get(article.get_absolute_url())
-    assert len(response.context["related"]()) == 6 and article.byline.count() == 5
+    assert len(response.context["related"]) == 6 and article.byline.count() == 5
 
 
 def test_translation_page_query_count_is_constant(client, django_assert_num_queries):
