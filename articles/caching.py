@@ -40,7 +40,8 @@ a link shared with tracking parameters, a reader's junk) mostly comes from what 
 A write retires them with the stored pages: after a save, the first request renders.
 
 **What is never stored**: anything but a GET/HEAD to a readers' page (the ``articles``
-namespace) other than previews and share links; anything for a signed-in user (a request
+namespace) other than previews and share links; a page asked for with a query parameter no
+page reads (``STORED_PARAMETERS``); anything for a signed-in user (a request
 with a session cookie whose user is logged in: the session is not touched for a reader
 without a session cookie); a response other than 200, streaming, setting a cookie, or
 marked private/no-store/no-cache; a response rendered for a request with a session.
@@ -73,6 +74,11 @@ from articles.cache_errors import cache
 GENERATION_KEY = "pages:generation"
 # Readers' pages that are not public: never stored, always private.
 PRIVATE_PAGES = {"article-preview", "share"}
+# The query parameters readers' pages read: the search, page numbers, a sitemap's page.
+# A page asked for with any other (utm_source, fbclid, junk) is the same page: it is
+# answered from its kept parts and not stored, so such links cannot fill the cache with
+# copies of it.
+STORED_PARAMETERS = {"q", "page", "written", "p"}
 _NEVER = "never"
 _TOKEN_BYTES = 8
 _TOKEN_LENGTH = 2 * _TOKEN_BYTES  # hex digits
@@ -391,6 +397,7 @@ class AnonymousPageCacheMiddleware:
             and response.has_header("ETag")  # marked public by PageCacheMiddleware
             and "public" in response.get("Cache-Control", "")
             and _storable(request, response)
+            and set(request.GET) <= STORED_PARAMETERS
         )
         if storing:
             moment.store(response)

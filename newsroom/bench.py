@@ -8,10 +8,13 @@ counts each page's queries in-process, serves the site with gunicorn in producti
 (DEBUG off, whitenoise serving the collected, compressed, hashed static files; 2 workers)
 and loads each page with Debian's ``wrk -t2 -c16 --latency`` for BENCH_SECONDS, in one run:
 
-* every page twice: *uncached*, each request with a query string of its own (a wrk Lua
-  script adds ``_bench=<thread>-<n>``), so that no whole-page cache can answer it; and
-  *cached*, the plain address, warmed first (the same page from the page cache when the
-  site has one);
+* every page three times: *uncached*, each request with a query string of its own (a wrk
+  Lua script adds ``_bench=<thread>-<n>``), so that no whole-page cache can answer it (the
+  parts a page keeps per content generation, ``{% per_generation %}``, do: a page the page
+  cache misses for a new query string is rendered from them); *cached*, the plain address,
+  warmed first (the same page from the page cache); and *rendered*, by a second gunicorn
+  with ``PAGE_CACHE=0``, so nothing is kept: every request renders the whole page, as the
+  first request after an editor's save does;
 * a static file of the story page's size (its HTML saved into STATIC_ROOT), served by
   whitenoise: the ceiling every figure is divided by.
 
@@ -60,6 +63,7 @@ PAGE_TITLES = {
     "api": "API /api/v1/stories/",
     "static": "static file (ceiling)",
 }
+COLUMNS = ("uncached", "cached", "rendered")
 BUST_LUA = """-- A query string of its own for every request: no whole-page cache can answer.
 local counter = 0
 local threads = 0
@@ -336,23 +340,27 @@ class QueryCounter:
 
 
 def count_queries(pages):
-    """Queries each page makes, uncached (a query string of its own) and cached (the plain
+    """Queries each page makes rendered (``PAGE_CACHE`` off: nothing kept), uncached (a query
+    string of its own, asked twice: the second, from the kept parts) and cached (the plain
     address asked twice: the second), with the in-process test client; and the story HTML."""
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
 
     client = Client()
     counts, story_html = {}, b""
     for n, (name, path) in enumerate(pages.items()):
-        uncached, cached = QueryCounter(), QueryCounter()
-        with connection.execute_wrapper(uncached):
+        rendered, uncached, cached = QueryCounter(), QueryCounter(), QueryCounter()
+        with override_settings(PAGE_CACHE=False), connection.execute_wrapper(rendered):
             response = client.get(bust(path, n))
         if response.status_code != 200:
             sys.exit(f"{name} ({path}) answered {response.status_code}")
+        client.get(bust(path, n))
+        with connection.execute_wrapper(uncached):
+            client.get(bust(path, n + 1000))
         client.get(path)
         with connection.execute_wrapper(cached):
             client.get(path)
-        counts[name] = (uncached.count, cached.count)
+        counts[name] = (rendered.count, uncached.count, cached.count)
         if name == "story":
             story_html = response.content
     return counts, story_html
@@ -367,7 +375,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_gunicorn(out, size, port):
+def start_gunicorn(out, size, port, env=None, label=""):
     config = BASE_DIR / "newsroom" / "gunicorn.py"
     command = [str(VENV_BIN / "gunicorn")]
     if config.exists():
@@ -383,9 +391,14 @@ def start_gunicorn(out, size, port):
         "0",
         "newsroom.wsgi",
     ]
-    log = open(out / f"gunicorn-{size}.log", "wb")  # noqa: SIM115  closed in stop_gunicorn
+    log = open(out / f"gunicorn-{size}{label}.log", "wb")  # noqa: SIM115  closed in stop_gunicorn
     process = subprocess.Popen(
-        command, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        command,
+        cwd=BASE_DIR,
+        env={**os.environ, **(env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     process.log = log
     deadline = time.monotonic() + 60
@@ -458,25 +471,44 @@ def run_wrk(url, seconds, script=None):
     return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors}
 
 
+def _address(port, path):
+    return f"http://127.0.0.1:{port}" + urllib.parse.quote(path, safe="/?=&%:")
+
+
+def _measured(port, seconds, url, script=None):
+    # Requests a slow page's run left queued are answered before this one is: each run
+    # starts on idle workers.
+    urllib.request.urlopen(_address(port, f"/static/{STATIC_COPY}")).read()
+    return run_wrk(url, seconds, script)
+
+
 def load_pages(pages, port, seconds, out):
-    base = f"http://127.0.0.1:{port}"
     script = out / "bust.lua"
     script.write_text(BUST_LUA)
-    static = f"{base}/static/{STATIC_COPY}"
-
-    def measured(url, script=None):
-        # Requests a slow page's run left queued are answered before this one is: each
-        # run starts on idle workers.
-        urllib.request.urlopen(static).read()
-        return run_wrk(url, seconds, script)
-
     results = {}
     for name, path in pages.items():
-        url = base + urllib.parse.quote(path, safe="/?=&%:")
+        url = _address(port, path)
         urllib.request.urlopen(url).read()  # warm: the cached column reads a filled cache
-        results[name] = {"uncached": measured(url, script), "cached": measured(url)}
-    results["static"] = {"cached": measured(static)}
+        results[name] = {
+            "uncached": _measured(port, seconds, url, script),
+            "cached": _measured(port, seconds, url),
+        }
+    results["static"] = {
+        "cached": _measured(port, seconds, _address(port, f"/static/{STATIC_COPY}"))
+    }
     return results
+
+
+def load_rendered(pages, out, size, seconds):
+    """Each page from a gunicorn with ``PAGE_CACHE=0``: every request renders it whole."""
+    port = free_port()
+    server = start_gunicorn(out, size, port, env={"PAGE_CACHE": "0"}, label="-rendered")
+    try:
+        return {
+            name: _measured(port, seconds, _address(port, path)) for name, path in pages.items()
+        }
+    finally:
+        stop_gunicorn(server)
 
 
 # One size -------------------------------------------------------------------------------
@@ -502,13 +534,14 @@ def measure(size, out, seconds):
         pids = workers(server.pid)
         for path in pages.values():  # every worker past its first requests
             for _ in range(2):
-                url = f"http://127.0.0.1:{port}" + urllib.parse.quote(path, safe="/?=&%:")
-                urllib.request.urlopen(url).read()
+                urllib.request.urlopen(_address(port, path)).read()
         warm = {pid: memory_kb(pid, "VmRSS") for pid in pids}
         results = load_pages(pages, port, seconds, out)
         peak = {pid: memory_kb(pid, "VmHWM") for pid in workers(server.pid)}
     finally:
         stop_gunicorn(server)
+    for name, run in load_rendered(pages, out, size, seconds).items():
+        results[name]["rendered"] = run
     return {
         "size": size,
         "sizes": sizes.as_dict(),
@@ -551,18 +584,23 @@ def table(runs, vendor, seconds):
         f"{os.environ.get('BENCH_WORKERS', '2')} sync workers, DEBUG off; "
         f"`wrk -t2 -c16 -d{seconds}s`; {os.cpu_count()} CPUs. Ratios are to the static "
         "file of the story page's size served by whitenoise in the same run. *Uncached*: "
-        "every request has a query string of its own; *cached*: the plain address, warmed.",
+        "every request has a query string of its own, so the page cache cannot answer and "
+        "the page is rendered from the parts it keeps per content generation; *cached*: the "
+        "plain address, warmed, from the page cache; *rendered*: with `PAGE_CACHE=0`, "
+        "nothing kept, the whole page rendered for every request (as the first request "
+        "after a save is).",
         "",
         "| page | stories | uncached r/s | × ceiling | p50 ms | p99 ms | cached r/s "
-        "| × ceiling | p50 ms | p99 ms | queries (uncached/cached) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| × ceiling | p50 ms | p99 ms | rendered r/s | × ceiling | p50 ms | p99 ms "
+        "| queries (rendered/uncached/cached) |",
+        "| --- | ---: |" + " ---: |" * 12 + " ---: |",
     ]
     for name in [*PAGES, "static"]:
         for run in runs:
             ceiling = run["results"]["static"]["cached"]["rps"]
             result = run["results"][name]
             cells = [PAGE_TITLES[name], str(run["size"])]
-            for column in ("uncached", "cached"):
+            for column in COLUMNS:
                 if column not in result:
                     cells += ["", "", "", ""]
                     continue
@@ -575,7 +613,7 @@ def table(runs, vendor, seconds):
                     f"{r['p99_ms']:.1f}",
                 ]
             q = run["queries"].get(name)
-            cells.append(f"{q[0]} / {q[1]}" if q else "")
+            cells.append(" / ".join(str(n) for n in q) if q else "")
             lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "| figure | " + " | ".join(f"{r['size']} stories" for r in runs) + " |"]
     lines.append("| --- |" + " ---: |" * len(runs))
@@ -626,17 +664,17 @@ def moves(small, large):
         "",
         "Cost is time per request (1 / requests per second); 1.00 is unchanged.",
         "",
-        "| page | uncached cost × | cached cost × | queries |",
-        "| --- | ---: | ---: | --- |",
+        "| page | uncached cost × | cached cost × | rendered cost × | queries |",
+        "| --- | ---: | ---: | ---: | --- |",
     ]
     for name in [*PAGES, "static"]:
         cells = [PAGE_TITLES[name]]
-        for column in ("uncached", "cached"):
+        for column in COLUMNS:
             a = small["results"][name].get(column)
             b = large["results"][name].get(column)
             cells.append(f"{a['rps'] / b['rps']:.2f}" if a and b and b["rps"] else "")
         qa, qb = small["queries"].get(name), large["queries"].get(name)
-        cells.append(f"{qa[0]}/{qa[1]} → {qb[0]}/{qb[1]}" if qa else "")
+        cells.append(f"{'/'.join(map(str, qa))} → {'/'.join(map(str, qb))}" if qa else "")
         lines.append("| " + " | ".join(cells) + " |")
     la, lb = small["loaddata"], large["loaddata"]
     ma, mb = small["memory_kb"], large["memory_kb"]
@@ -694,6 +732,12 @@ def targets(large, small):
         "| --- | ---: | --- |",
     ]
     lines += [f"| {t} | {v:.3f} | {'yes' if ok else '**no**'} |" for t, v, ok in checks]
+    # Not a target: what the first request after a save costs, nothing kept.
+    for name in ("story", "search", "profile"):
+        lines.append(
+            f"| for reference: {PAGE_TITLES[name]} rendered (nothing kept) × ceiling "
+            f"| {ratio(res[name]['rendered'], ceiling):.3f} | |"
+        )
     return lines
 
 
@@ -708,9 +752,9 @@ def chart(runs, path):
     for axis, run in zip(axes[0], runs, strict=True):
         ceiling = run["results"]["static"]["cached"]["rps"]
         xs = range(len(names))
-        for offset, column in ((-0.2, "uncached"), (0.2, "cached")):
+        for offset, column in zip((-0.27, 0, 0.27), COLUMNS, strict=True):
             values = [ratio(run["results"][n][column], ceiling) for n in names]
-            axis.bar([x + offset for x in xs], values, width=0.4, label=column)
+            axis.bar([x + offset for x in xs], values, width=0.27, label=column)
         axis.axhline(0.07, color="grey", linestyle=":", linewidth=1)
         axis.axhline(0.7, color="grey", linestyle="--", linewidth=1)
         axis.set_yscale("log")

@@ -477,3 +477,14 @@ def test_a_renamed_or_new_section_shows_in_the_navigation_at_once(client, newsro
     SectionFactory(name="खेल")
     html = client.get(url + "?c").content.decode()
     assert "प्रदेश" in html and "खेल" in html
+
+
+def test_a_query_string_no_page_reads_is_answered_but_never_stored(client, newsroom):
+    story = newsroom["article"].get_absolute_url()
+    for address in (story + "?utm_source=x", story + "?fbclid=1&page=2"):
+        response = client.get(address)
+        assert response.status_code == 200 and "public" in response["Cache-Control"]
+        assert caching._Moment(RequestFactory().get(address)).stored() is None, address
+    for address in (story + "?page=2", reverse("articles:search") + "?q=मृणांक&page=1"):
+        client.get(address)
+        assert caching._Moment(RequestFactory().get(address)).stored() is not None, address
