@@ -86,6 +86,9 @@ class KeptPartsMixin:
     def get_page_lookups(self):
         return self.page_lookups
 
+    def get_part_names(self):
+        return self.part_names
+
     def parts(self, obj):
         return {}
 
@@ -96,7 +99,7 @@ class KeptPartsMixin:
             kwargs["object"] = kwargs[self.get_context_object_name(self.object)] = obj
             kwargs["object_pk"] = self.object.pk
         parts = functools.cache(functools.partial(self.parts, obj))
-        for name in self.part_names:
+        for name in self.get_part_names():
             kwargs[name] = SimpleLazyObject(functools.partial(lambda name: parts()[name], name))
         return super().get_context_data(**kwargs)
 
@@ -192,19 +195,29 @@ class PersonDetailView(KeptPartsMixin, DetailView):
         }
 
 
-class PersonListView(KeptPartsMixin, TemplateView):
-    """People A to Z: by the Devanagari name, then by the Latin name, in dictionary order."""
+class IndexView(KeptPartsMixin, TemplateView):
+    """A kind's public records A to Z: by the Devanagari name, then by the Latin name, in
+    dictionary order (articles.collation), and how many there are (``count_name``)."""
 
-    template_name = "articles/person_list.html"
-    part_names = ("devanagari_groups", "latin_groups", "person_count")
+    model = None
+    count_name = ""
+
+    def get_part_names(self):
+        return ("devanagari_groups", "latin_groups", self.count_name)
 
     def parts(self, obj):
-        people = list(Person.objects.published().order_by())
+        records = list(self.model.objects.published().order_by())
         return {
-            "devanagari_groups": collation.group_by_initial(people, script="deva"),
-            "latin_groups": collation.group_by_initial(people, script="latn"),
-            "person_count": len(people),
+            "devanagari_groups": collation.group_by_initial(records, script="deva"),
+            "latin_groups": collation.group_by_initial(records, script="latn"),
+            self.count_name: len(records),
         }
+
+
+class PersonListView(IndexView):
+    template_name = "articles/person_list.html"
+    model = Person
+    count_name = "person_count"
 
 
 class OrganisationDetailView(KeptPartsMixin, DetailView):
@@ -246,20 +259,12 @@ class OrganisationDetailView(KeptPartsMixin, DetailView):
         }
 
 
-class OrganisationListView(KeptPartsMixin, TemplateView):
-    """Organisations A to Z, beside the people's index: by the Devanagari name, then by the
-    Latin name, in dictionary order."""
+class OrganisationListView(IndexView):
+    """Organisations A to Z, beside the people's index."""
 
     template_name = "articles/organisation_list.html"
-    part_names = ("devanagari_groups", "latin_groups", "organisation_count")
-
-    def parts(self, obj):
-        organisations = list(Organisation.objects.published().order_by())
-        return {
-            "devanagari_groups": collation.group_by_initial(organisations, script="deva"),
-            "latin_groups": collation.group_by_initial(organisations, script="latn"),
-            "organisation_count": len(organisations),
-        }
+    model = Organisation
+    count_name = "organisation_count"
 
 
 class TagDetailView(KeptPartsMixin, DetailView):

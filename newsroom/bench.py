@@ -21,7 +21,8 @@ and loads each page with Debian's ``wrk -t2 -c16 --latency`` for BENCH_SECONDS, 
 Also measured: ``loaddata`` time per row (the whole generated fixture; and a copy of the
 story rows, many-to-many links left out, against Django's stock loaddata of the same
 columns into a plain, trigger-free table: see ``plain_loaddata``), the renditions, and the
-peak memory (VmHWM) of each worker under load against its size after warm-up.
+peak memory (VmHWM) of each worker under load against its size after warm-up (a second of
+load on every page first: see ``warm_up``).
 
 The database: BENCH_DATABASE_URL, else DATABASE_URL. With PostgreSQL that database is
 emptied (``flush``) for each size, and refused when it holds stories that are not a
@@ -484,7 +485,6 @@ def _measured(port, seconds, url, script=None):
 
 def load_pages(pages, port, seconds, out):
     script = out / "bust.lua"
-    script.write_text(BUST_LUA)
     results = {}
     for name, path in pages.items():
         url = _address(port, path)
@@ -497,6 +497,20 @@ def load_pages(pages, port, seconds, out):
         "cached": _measured(port, seconds, _address(port, f"/static/{STATIC_COPY}"))
     }
     return results
+
+
+def warm_up(pages, port, out):
+    """Every worker past its first requests and its first second of load on every page
+    (what the caches keep filled, the allocator's arenas grown to a request's needs), so
+    that the peak memory under the measured load, against the size after this, shows
+    growth with load, not the filling of a fresh process."""
+    script = out / "bust.lua"
+    script.write_text(BUST_LUA)
+    for path in pages.values():
+        url = _address(port, path)
+        urllib.request.urlopen(url).read()
+        run_wrk(url, 1, script)
+        run_wrk(url, 1)
 
 
 def load_rendered(pages, out, size, seconds):
@@ -532,9 +546,7 @@ def measure(size, out, seconds):
     server = start_gunicorn(out, size, port)
     try:
         pids = workers(server.pid)
-        for path in pages.values():  # every worker past its first requests
-            for _ in range(2):
-                urllib.request.urlopen(_address(port, path)).read()
+        warm_up(pages, port, out)
         warm = {pid: memory_kb(pid, "VmRSS") for pid in pids}
         results = load_pages(pages, port, seconds, out)
         peak = {pid: memory_kb(pid, "VmHWM") for pid in workers(server.pid)}
@@ -646,7 +658,7 @@ def table(runs, vendor, seconds):
     )
     row("renditions s", [f"{r['timings']['renditions_s']:.1f}" for r in runs])
     row(
-        "worker RSS after warm-up MB",
+        "worker RSS after warm-up (1 s of load on every page) MB",
         [f"{r['memory_kb']['after_warmup'] / 1024:.1f}" for r in runs],
     )
     row("worker peak RSS (VmHWM) MB", [f"{r['memory_kb']['peak'] / 1024:.1f}" for r in runs])
