@@ -154,6 +154,8 @@ class ArticleTag(TagLink):
     objects = TagLinkManager()
 
     class Meta:
+        verbose_name = _("article tag")
+        verbose_name_plural = _("article tags")
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
         ]
@@ -169,6 +171,8 @@ class PersonTag(TagLink):
     objects = TagLinkManager()
 
     class Meta:
+        verbose_name = _("person tag")
+        verbose_name_plural = _("person tags")
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_person_tag")
         ]
@@ -184,6 +188,8 @@ class QuoteTag(TagLink):
     objects = TagLinkManager()
 
     class Meta:
+        verbose_name = _("quote tag")
+        verbose_name_plural = _("quote tags")
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_quote_tag")
         ]
