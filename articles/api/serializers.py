@@ -8,20 +8,152 @@ page names the organisation without linking it, and so does a source's author.
 Serializers read only what ``articles.api.records`` loaded: they never query.
 """
 
+import functools
+import re
+from urllib.parse import quote
+
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import converters, reverse
 from django.utils import translation
+from django.utils.encoding import iri_to_uri
+from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import affiliations, images, markup
-from articles.models import Article, Correction, Organisation, Person, Quote, Section, Source
+from articles.models import (
+    Article,
+    Correction,
+    Organisation,
+    Person,
+    Quote,
+    Section,
+    Source,
+    Tag,
+)
+from articles.text import SlugConverter
+
+# Addresses ------------------------------------------------------------------------------
+
+
+class Links:
+    """Absolute addresses for one request's answer, without a ``reverse()`` per address.
+
+    ``reverse()`` walks the URLconf and re-checks its result on every call, and an answer
+    holds hundreds of addresses. Here each route is reversed once (per request and
+    language) with a stand-in for its one argument; a record's address is that template
+    with the argument percent-encoded as ``reverse()`` encodes it (``quote`` with the same
+    safe characters), so the result is the same string. An argument the route's converter
+    would refuse goes through ``reverse()`` itself, which raises NoReverseMatch as before.
+
+    Per request, because an address depends on the script prefix, the host and (for the
+    site's pages, under i18n_patterns) the active language.
+    """
+
+    #: The routes' one argument: the converter it is written with (articles/urls.py and
+    #: articles/api/urls.py: ``<hslug:slug>`` and ``<int:pk>``) and a stand-in value
+    #: that converter accepts and that appears nowhere else in an address. Its text is
+    #: the converter's ``to_url``, as in reverse().
+    ARGUMENTS = {
+        "slug": (SlugConverter(), "zqxjstandinzqxj"),
+        "pk": (converters.IntConverter(), 918273645),
+    }
+    _SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted
+
+    def __init__(self, request):
+        self.request = request
+        # build_absolute_uri("/") is the scheme and host, IRI-encoded, and a slash.
+        self.origin = request.build_absolute_uri("/")[:-1]
+        self._templates = {}
+        self._checks = {
+            name: re.compile(converter.regex).fullmatch
+            for name, (converter, _) in self.ARGUMENTS.items()
+        }
+
+    def absolute(self, location):
+        """``request.build_absolute_uri(location)``, and the same string: an absolute path
+        (a file's address in storage) is joined to the origin without re-parsing."""
+        if (
+            location.startswith("/")
+            and not location.startswith("//")
+            and "/./" not in location
+            and "/../" not in location
+        ):
+            return self.origin + iri_to_uri(location)
+        return self.request.build_absolute_uri(location)
+
+    def reverse(self, view_name, lookup, value, language=None):
+        """``build_absolute_uri(reverse(view_name, kwargs={lookup: value}))``, reversed in
+        ``language`` (default: the active one)."""
+        language = language or translation.get_language()
+        key = (view_name, lookup, language)
+        template = self._templates.get(key)
+        if template is None:
+            template = self._templates[key] = self._template(view_name, lookup, language)
+        try:
+            text = str(self.ARGUMENTS[lookup][0].to_url(value))
+        except ValueError:  # reverse() skips the route, and raises NoReverseMatch
+            text = None
+        if template is False or text is None or not self._checks[lookup](text):
+            with translation.override(language):
+                return self.request.build_absolute_uri(reverse(view_name, kwargs={lookup: value}))
+        before, after = template
+        return before + _quote(text) + after
+
+    def _template(self, view_name, lookup, language):
+        stand_in = self.ARGUMENTS[lookup][1]
+        with translation.override(language):
+            path = reverse(view_name, kwargs={lookup: stand_in})
+        before, found, after = path.partition(str(stand_in))
+        if not found or str(stand_in) in after:
+            return False  # not a template this class understands: reverse() every time
+        # A reversed path is already URI-encoded: build_absolute_uri leaves it as it is.
+        return self.request.build_absolute_uri(before), after
+
+    #: The site's page of each kind of record: the route and argument its model's
+    #: ``get_absolute_url`` reverses (articles/tests/test_api.py checks they agree).
+    PAGES = {
+        Article: ("articles:article-detail", "slug"),
+        Organisation: ("articles:organisation-detail", "slug"),
+        Person: ("articles:person-detail", "slug"),
+        Quote: ("articles:quote-detail", "pk"),
+        Section: ("articles:section-detail", "slug"),
+        Tag: ("articles:tag-detail", "slug"),
+    }
+
+    def page(self, record, language=settings.LANGUAGE_CODE):
+        """``build_absolute_uri(record.get_absolute_url())`` in ``language`` (see
+        PageURLField). A kind of record not in PAGES uses its model's method."""
+        if type(record) is Correction:  # Correction.get_absolute_url: its story's page
+            return f"{self.page(record.article, language)}#correction-{record.pk}"
+        route = self.PAGES.get(type(record))
+        if route is None:
+            with translation.override(language):
+                return self.absolute(record.get_absolute_url())
+        view_name, lookup = route
+        return self.reverse(view_name, lookup, getattr(record, lookup), language)
+
+
+@functools.lru_cache(maxsize=4096)
+def _quote(text):
+    """A route argument percent-encoded as reverse() encodes it (the same slug recurs on
+    every page of a list: the people, the tags, the sections)."""
+    return quote(text, safe=Links._SAFE)
+
+
+def links(context):
+    """The request's Links, made on first use and kept in the serializer context (one
+    dict, which a serializer shares with the serializers nested in it)."""
+    found = context.get("links")
+    if found is None:
+        found = context["links"] = Links(context["request"])
+    return found
 
 
 def absolute(context, path):
-    return context["request"].build_absolute_uri(path)
+    return links(context).absolute(path)
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -34,8 +166,7 @@ class PageURLField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        with translation.override(settings.LANGUAGE_CODE):
-            return absolute(self.context, value.get_absolute_url())
+        return links(self.context).page(value)
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -47,8 +178,25 @@ class APIURLField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        path = reverse(self.view_name, kwargs={self.lookup: getattr(value, self.lookup)})
-        return absolute(self.context, path)
+        return links(self.context).reverse(self.view_name, self.lookup, getattr(value, self.lookup))
+
+
+# Nested records ---------------------------------------------------------------------------
+
+
+def reused(owner, serializer_class, many=False):
+    """A ``serializer_class`` for ``owner`` (a serializer or field) to call
+    ``to_representation`` on, made once per owner rather than once per record: DRF builds
+    (and deep-copies) a serializer's fields each time one is made, which costs more than
+    the record's output. ``owner`` is itself made once per answer (a list's child, a
+    nested field), and a serializer keeps no state between records."""
+    cache = owner.__dict__.setdefault("_reused", {})
+    serializer = cache.get((serializer_class, many))
+    if serializer is None:
+        serializer = cache[serializer_class, many] = serializer_class(
+            many=many, context=owner.context
+        )
+    return serializer
 
 
 class _SafeURLMixin:
@@ -106,6 +254,18 @@ class RenditionSerializer(serializers.Serializer):
     def get_url(self, rendition):
         return absolute(self.context, rendition.url)
 
+    def to_representation(self, rendition):
+        # The fields above, written out: a photograph has a dozen renditions and a story
+        # list twenty photographs, and DRF's field-by-field walk cost more than the rest of
+        # the photograph. The same dict as the fields make (IntegerField: int, CharField:
+        # str); the fields stay, for the schema.
+        return {
+            "url": self.get_url(rendition),
+            "width": int(rendition.width),
+            "height": int(rendition.height),
+            "mime_type": str(rendition.mime_type),
+        }
+
 
 class RenditionsSerializer(serializers.Serializer):
     """A photograph's renditions (articles.images): computed names, no storage access."""
@@ -141,7 +301,7 @@ class ImageSerializer(serializers.Serializer):
             "webp": images.srcset(image, "WEBP"),
             "crops": images.search_crops(image),
         }
-        return RenditionsSerializer(data, context=self.context).data
+        return reused(self, RenditionsSerializer).to_representation(data)
 
 
 # References: what a record shows of the records it links to --------------------------------
@@ -173,7 +333,7 @@ class TagsField(serializers.Field):
 
     def to_representation(self, tags):
         tags = sorted(tags, key=lambda tag: (tag.name, tag.pk))
-        return TagSerializer(tags, many=True, context=self.context).data
+        return reused(self, TagSerializer, many=True).to_representation(tags)
 
 
 class PersonRefSerializer(ModelSerializer):
@@ -245,13 +405,15 @@ class SourceRefSerializer(ModelSerializer):
     @extend_schema_field(PersonRefSerializer(allow_null=True))
     def get_author(self, source):
         if source.author_id and getattr(source, "author_public", False):
-            return PersonRefSerializer(source.author, context=self.context).data
+            return reused(self, PersonRefSerializer).to_representation(source.author)
         return None
 
     @extend_schema_field(OrganisationRefSerializer(allow_null=True))
     def get_author_organisation(self, source):
         if source.author_organisation_id and getattr(source, "author_organisation_public", False):
-            return OrganisationRefSerializer(source.author_organisation, context=self.context).data
+            return reused(self, OrganisationRefSerializer).to_representation(
+                source.author_organisation
+            )
         return None
 
 
@@ -285,7 +447,7 @@ class RoleSerializer(serializers.Serializer):
     @extend_schema_field(OrganisationRefSerializer(allow_null=True))
     def get_organisation(self, role):
         if role.organisation_id and getattr(role, "organisation_is_public", True):
-            return OrganisationRefSerializer(role.organisation, context=self.context).data
+            return reused(self, OrganisationRefSerializer).to_representation(role.organisation)
         return None
 
     @extend_schema_field(SourceRefSerializer(allow_null=True))
@@ -294,7 +456,7 @@ class RoleSerializer(serializers.Serializer):
             return None
         # A public person's roles make their sources public (records.public_sources). Not
         # annotated here, the author is named (attribution), linked in the source's record.
-        return SourceRefSerializer(role.source, context=self.context).data
+        return reused(self, SourceRefSerializer).to_representation(role.source)
 
 
 # Quotes -----------------------------------------------------------------------------------
@@ -347,11 +509,14 @@ class QuoteSerializer(ModelSerializer):
         role = affiliations.role_on(
             quote.speaker.affiliations.all(), affiliations.quote_date(quote)
         )
-        return RoleSerializer(role, context=self.context).data if role else None
+        return reused(self, RoleSerializer).to_representation(role) if role else None
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_story_url(self, quote):
-        return absolute(self.context, quote.get_article_url())
+        # Quote.get_article_url, in the site's language like every record's ``url`` (the
+        # API answers in English, which made this an /en/ address before).
+        story = links(self.context).page(quote.article)
+        return f"{story}#quote-{quote.position}"
 
 
 class QuoteRefSerializer(ModelSerializer):
@@ -430,7 +595,7 @@ class StorySerializer(ModelSerializer):
     @extend_schema_field(PersonRefSerializer(many=True))
     def get_authors(self, article):
         people = [author.person for author in article.byline.all()]
-        return PersonRefSerializer(people, many=True, context=self.context).data
+        return reused(self, PersonRefSerializer, many=True).to_representation(people)
 
 
 class StoryDetailSerializer(StorySerializer):

@@ -375,6 +375,12 @@ def test_quote_filters(client):
     assert ids(story=other.article.slug) == [other.pk]
     assert ids(kind="paraphrase") == [mine.pk]
     assert ids(kind="direct") == [other.pk]
+    # Its place in the story: the story's own address (Hindi, unprefixed), like every url.
+    (found,) = results(client, "api:quote-list", speaker=speaker.slug)
+    assert (
+        found["story_url"]
+        == f"http://testserver{mine.article.get_absolute_url()}#quote-{mine.position}"
+    )
 
 
 def test_name_filters_fold_as_the_site_search_does(client):
@@ -715,3 +721,61 @@ def test_the_footer_and_robots_txt_point_to_the_docs(client, seed):
     robots = client.get("/robots.txt").content.decode()
     assert f"http://testserver{docs}" in robots
     assert client.get(docs).status_code == 200
+
+
+# Addresses (articles.api.serializers.Links) ------------------------------------------------
+
+
+def test_links_are_the_addresses_reverse_and_the_models_give(rf, seed, settings):
+    """Links builds addresses from one reverse() per route; each must be the string the
+    model's get_absolute_url (default language) or reverse() (the API) would give."""
+    from django.utils import translation
+
+    from articles.api.serializers import Links
+
+    settings.ALLOWED_HOSTS = ["*"]
+    request = rf.get("/api/v1/", HTTP_HOST="example.org")
+    links = Links(request)
+    CorrectionFactory(article=seed)
+    records_ = [
+        seed,
+        *Person.objects.all(),
+        *Organisation.objects.all(),
+        *Quote.objects.all(),
+        *Section.objects.all(),
+        *Tag.objects.all(),
+        *Correction.objects.all(),
+    ]
+    assert {type(record) for record in records_} >= {*Links.PAGES, Correction}
+    assert any(not record.slug.isascii() for record in records_ if hasattr(record, "slug"))
+    with translation.override("en"):  # the API's language; pages are in the default one
+        for record in records_:
+            with translation.override(settings.LANGUAGE_CODE):
+                expected = request.build_absolute_uri(record.get_absolute_url())
+            assert links.page(record) == expected
+        story = request.build_absolute_uri(seed.get_absolute_url())
+        assert links.page(seed, "en") == story
+        assert "/en/" in story
+        for name, lookup, value in [
+            ("api:story-detail", "slug", seed.slug),
+            ("api:quote-detail", "pk", Quote.objects.first().pk),
+            ("api:person-detail", "slug", Person.objects.first().slug),
+        ]:
+            expected = request.build_absolute_uri(reverse(name, kwargs={lookup: value}))
+            assert links.reverse(name, lookup, value) == expected
+        path = "/media/images/फ़ोटो one.jpg"
+        assert links.absolute(path) == request.build_absolute_uri(path)
+
+
+def test_links_refuse_what_reverse_refuses(rf, settings):
+    """A value the route's converter refuses goes through reverse(), which raises."""
+    from django.urls import NoReverseMatch
+
+    from articles.api.serializers import Links
+
+    links = Links(rf.get("/api/v1/"))
+    for value in ["a/b", "", "has space"]:
+        with pytest.raises(NoReverseMatch):
+            links.reverse("api:person-detail", "slug", value)
+    with pytest.raises(NoReverseMatch):
+        links.reverse("api:quote-detail", "pk", -1)
