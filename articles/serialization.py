@@ -7,9 +7,13 @@ naming neither the key nor the row. This Deserializer says which reference is mi
 
 It also resolves natural keys in bulk (see NaturalKeys): Django looks each one up with a
 query of its own, a row's own key and every foreign key of every row, which made loaddata
-several times slower than loading the same columns with ids.
+several times slower than loading the same columns with ids. The loaddata command holds
+new rows back to write them in batches; a row referring to one of them has them written
+first (see ``write_held``), and their pks are then known without a query.
 Everything else, dumpdata's output included, is Django's own.
 """
+
+import contextvars
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers import base
@@ -31,10 +35,11 @@ class NaturalKeys:
     primary keys of the rows its related keys name.
 
     ``pk()`` answers from that, and asks ``get_by_natural_key`` itself for any key it has
-    no answer for (rows saved during this load, keys spelled otherwise than stored, models
-    without a recipe), remembering what it finds: loaddata never deletes, and a row found
-    by its key keeps that key. Models of which the fixture gives a row by ``pk`` are left
-    out: such a row may change a stored key.
+    no answer for (keys spelled otherwise than stored, models without a recipe), remembering
+    what it finds: loaddata never deletes, and a row found by its key keeps that key. A row
+    saved during this load is known by its key from then on; one that loaddata holds back
+    is written when its pk is asked for (``write_held``). Models of which the fixture gives
+    a row by ``pk`` are left out: such a row may change a stored key.
 
     ``absent()`` is True when a row's own key named no row when the load began and no
     other row of this fixture has it, and the key's own columns are slugs and integers,
@@ -52,6 +57,7 @@ class NaturalKeys:
         self.own = {}  # (model, key): how many rows of the fixture have it as their own
         self.wanted = {}  # model: {keys not read yet}
         self.later = {}  # model: {keys to read when asked: they name rows not saved yet}
+        self.held = {}  # (model, key): a row handed to loaddata, not written yet
         explicit = set()
         for obj in objects if isinstance(objects, list) else ():
             model = self.model(obj)
@@ -251,6 +257,11 @@ class NaturalKeys:
         if model in self.wanted:
             self._read(model)
         pk = self.found.get((model, key))
+        if pk is None and (model, key) in self.held:
+            instance = self.held.pop((model, key))
+            if instance.pk is None:
+                _write_held()
+            pk = self.found[model, key] = instance.pk
         if pk is None:
             manager = model._default_manager.db_manager(self.using)
             pk = manager.get_by_natural_key(*key).pk
@@ -267,11 +278,32 @@ class NaturalKeys:
             self._read(model)
         return self.found.get((model, key))
 
-    def saved(self, model, key, pk):
-        """Row ``key`` of ``model`` was saved during this load with ``pk``."""
-        if pk is not None:
-            self.found[model, key] = pk
-            self.missing.discard((model, key))
+    def references_known(self, model, fields):
+        """Whether every natural key fixture row ``fields`` of ``model`` refers to (its
+        foreign keys and many-to-many values) names a row whose pk is known already."""
+        for name, value in fields.items():
+            field = model._meta._forward_fields_map.get(name)
+            if field is None or not field.is_relation or not self.by_pk(field):
+                continue
+            target = field.related_model
+            keys = value if field.many_to_many and isinstance(value, list) else [value]
+            for key in keys:
+                if not self.natural(key):
+                    continue
+                if target in self.wanted:
+                    self._read(target)
+                if self.found.get((target, tuple(key))) is None:
+                    return False
+        return True
+
+    def saved(self, model, key, instance):
+        """Row ``key`` of ``model`` was handed to loaddata: saved, or held back to be
+        written with others (its pk is None until then)."""
+        if instance.pk is not None:
+            self.found[model, key] = instance.pk
+        else:
+            self.held[model, key] = instance
+        self.missing.discard((model, key))
 
     def absent(self, model, key):
         """Whether no row of ``model`` has the own key ``key`` yet, for certain."""
@@ -288,10 +320,26 @@ _MARK = "\ue000"
 _NEW = 0
 
 
+#: Set by the loaddata command for a load: writes the rows it has been handed and holds
+#: back (its flush). Called when a fixture's last object has been handed out, while
+#: Django still reports errors as that fixture's, and when a held row's pk is wanted.
+write_held = contextvars.ContextVar("write_held", default=None)
+
+
+def _write_held():
+    write = write_held.get()
+    if write is not None:
+        write()
+
+
 class Deserializer(JSONDeserializer):
     def __init__(self, stream_or_string, **options):
         super().__init__(stream_or_string, **options)
         self.natural_keys = NaturalKeys(self.stream, self.using)
+
+    def __iter__(self):
+        yield from super().__iter__()
+        _write_held()
 
     def _handle_fk_field_node(self, field, field_value):
         model = field.related_model
@@ -329,6 +377,12 @@ class Deserializer(JSONDeserializer):
 
     def _handle_object(self, obj):
         model = NaturalKeys.model(obj) if isinstance(obj, dict) else None
+        fields = obj.get("fields") if model is not None else None
+        # A reference to a row loaddata holds back, or one looked up with a query, needs
+        # the held rows written first: here, so that a failure to write them is reported
+        # as theirs, not as this row's value (Django wraps errors of each field).
+        if isinstance(fields, dict) and not self.natural_keys.references_known(model, fields):
+            _write_held()
         key = None
         if model is not None and "pk" not in obj and isinstance(obj.get("fields"), dict):
             key = self.natural_keys.own_key(model, obj["fields"])
@@ -341,15 +395,15 @@ class Deserializer(JSONDeserializer):
                     for deserialized in self._handle(dict(obj, pk=_NEW)):
                         deserialized.object.pk = None
                         deserialized.new = True  # no links to read (the loaddata command)
-                        yield deserialized  # loaddata saves it before asking for more
-                        self.natural_keys.saved(model, key, deserialized.object.pk)
+                        yield deserialized  # loaddata saves or holds it before asking for more
+                        self.natural_keys.saved(model, key, deserialized.object)
                     return
                 except DeserializationError:
                     pass  # again the usual way, for the usual message
         for deserialized in self._handle(obj):
             yield deserialized
             if key is not None:
-                self.natural_keys.saved(model, key, deserialized.object.pk)
+                self.natural_keys.saved(model, key, deserialized.object)
 
     def _handle(self, obj):
         try:

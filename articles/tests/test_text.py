@@ -3,6 +3,7 @@
 Plain functions, no database: these run under plain ``pytest -p no:django`` too.
 """
 
+import random
 import re
 import unicodedata
 import urllib.parse
@@ -69,6 +70,19 @@ def test_normalize_keeps_whitespace():
 def test_normalize_nfc_decomposes_nukta_letters():
     # Composition exclusions: NFC keeps क़ as क + nukta. Other code relies on this.
     assert normalize("\u0958") == "\u0915" + NUKTA
+
+
+def test_normalize_word_by_word_is_exactly_nfc():
+    # normalize() takes the words holding a nukta through NFC alone (text._nfc): the same
+    # result as NFC of the whole, whatever surrounds them. Nukta-composing letters (न र ळ),
+    # marks of other classes on either side (virama 9, anusvara 0, overlay 1, acute 230),
+    # letters holding a nukta, Latin that composes, and every kind of break.
+    alphabet = [*"नरळकफ़ऩक़ािंँ्", NUKTA, "\u0334", "e", "\u0301", "\u0327", "A", "x", "।"]
+    alphabet += [" ", "\n", "\t", "\r", "\u00a0", "\u200d"]
+    rng = random.Random(12)
+    for _ in range(20_000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 24)))
+        assert text._nfc(value) == unicodedata.normalize("NFC", value), ascii(value)
 
 
 # --- fold -------------------------------------------------------------------------------------
