@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
@@ -59,6 +60,17 @@ def page_cache_off(tmp_path_factory):
     generation = tmp_path_factory.mktemp("page-cache") / "generation"
     with override_settings(PAGE_CACHE=False, PAGE_CACHE_GENERATION_FILE=generation):
         yield
+
+
+@pytest.fixture
+def page_cache_on(settings, tmp_path):
+    """The page cache on for one test (``page_cache_off`` turns it off for the others),
+    empty before and after, its generation in a file of this test's own."""
+    settings.PAGE_CACHE = True
+    settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "generation"
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -34,15 +34,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings, tmp_path):
-    """The page cache on (conftest turns it off for the other tests), empty, and its
-    generation in a file of this test's own."""
-    settings.PAGE_CACHE = True
-    settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "generation"
-    cache.clear()
+def page_cache(page_cache_on):
     translation.activate("hi")  # a request to /en/ leaves English active in this thread
-    yield
-    cache.clear()
 
 
 @pytest.fixture
