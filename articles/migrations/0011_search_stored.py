@@ -47,44 +47,52 @@ def _columns(fields):
 def install_postgresql(schema_editor):
     for table, (index, fields) in SEARCHED.items():
         schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
-        schema_editor.execute(
-            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_document tsvector "
-            f"GENERATED ALWAYS AS {search_0004.document(fields)} STORED"
-        )
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin (search_document)"
-        )
+        install_postgresql_table(schema_editor, table, index, fields)
+
+
+def install_postgresql_table(schema_editor, table, index, fields):
+    """The stored ``search_document`` column of ``table`` and its GIN index ``index``."""
+    schema_editor.execute(
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_document tsvector "
+        f"GENERATED ALWAYS AS {search_0004.document(fields)} STORED"
+    )
+    schema_editor.execute(
+        f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin (search_document)"
+    )
 
 
 def install_sqlite(schema_editor):
     """Create (or re-create) the FTS5 tables and their triggers, and fill them."""
     for table, (_, fields) in SEARCHED.items():
-        fts, columns = f"{table}_fts", _columns(fields)
-        listed = ", ".join(columns)
-        new = ", ".join(f"newsroom_fold(new.{column})" for column in columns)
-        for trigger in ("insert", "update", "delete"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {fts}_{trigger}")
-        schema_editor.execute(f"DROP TABLE IF EXISTS {fts}")
-        schema_editor.execute(
-            f'CREATE VIRTUAL TABLE {fts} USING fts5({listed}, tokenize="{TOKENIZER}")'
-        )
-        schema_editor.execute(
-            f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN "
-            f"INSERT INTO {fts}(rowid, {listed}) VALUES (new.id, {new}); END"
-        )
-        schema_editor.execute(
-            f"CREATE TRIGGER {fts}_update AFTER UPDATE OF id, {listed} ON {table} BEGIN "
-            f"DELETE FROM {fts} WHERE rowid = old.id; "
-            f"INSERT INTO {fts}(rowid, {listed}) VALUES (new.id, {new}); END"
-        )
-        schema_editor.execute(
-            f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN "
-            f"DELETE FROM {fts} WHERE rowid = old.id; END"
-        )
-        folded = ", ".join(f"newsroom_fold({column})" for column in columns)
-        schema_editor.execute(
-            f"INSERT INTO {fts}(rowid, {listed}) SELECT id, {folded} FROM {table}"
-        )
+        install_sqlite_table(schema_editor, table, fields)
+
+
+def install_sqlite_table(schema_editor, table, fields):
+    """Create (or re-create) ``table``'s FTS5 table and its triggers, and fill it."""
+    fts, columns = f"{table}_fts", _columns(fields)
+    listed = ", ".join(columns)
+    new = ", ".join(f"newsroom_fold(new.{column})" for column in columns)
+    for trigger in ("insert", "update", "delete"):
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {fts}_{trigger}")
+    schema_editor.execute(f"DROP TABLE IF EXISTS {fts}")
+    schema_editor.execute(
+        f'CREATE VIRTUAL TABLE {fts} USING fts5({listed}, tokenize="{TOKENIZER}")'
+    )
+    schema_editor.execute(
+        f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, {listed}) VALUES (new.id, {new}); END"
+    )
+    schema_editor.execute(
+        f"CREATE TRIGGER {fts}_update AFTER UPDATE OF id, {listed} ON {table} BEGIN "
+        f"DELETE FROM {fts} WHERE rowid = old.id; "
+        f"INSERT INTO {fts}(rowid, {listed}) VALUES (new.id, {new}); END"
+    )
+    schema_editor.execute(
+        f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN "
+        f"DELETE FROM {fts} WHERE rowid = old.id; END"
+    )
+    folded = ", ".join(f"newsroom_fold({column})" for column in columns)
+    schema_editor.execute(f"INSERT INTO {fts}(rowid, {listed}) SELECT id, {folded} FROM {table}")
 
 
 def forwards(apps, schema_editor):

@@ -140,6 +140,7 @@ def test_make_bench_runs_end_to_end(tmp_path):
         assert f"| {title}" in report
     for title in ("section page", "search", "API /api/v1/stories/", "static file (ceiling)"):
         assert f"| {title}" in report
-    for figure in ("loaddata project / plain", "worker peak RSS", "Targets"):
+    for figure in ("loaddata project / plain with the search index", "worker peak RSS"):
         assert figure in report
+    assert "## Targets" in report and "same search index" in report
     assert (out / "bench-sqlite.png").read_bytes().startswith(b"\x89PNG")
