@@ -7,6 +7,7 @@ are installed; its timings are never asserted.
 """
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -122,6 +123,7 @@ def test_make_bench_runs_end_to_end(tmp_path):
     env.update(
         BENCH_SIZES="20",
         BENCH_SECONDS="1",
+        BENCH_ROUNDS="2",
         BENCH_OUT=str(out),
         # Its own SQLite file, whatever database the tests run on.
         BENCH_DATABASE_URL=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
@@ -144,3 +146,7 @@ def test_make_bench_runs_end_to_end(tmp_path):
         assert figure in report
     assert "## Targets" in report and "same search index" in report
     assert (out / "bench-sqlite.png").read_bytes().startswith(b"\x89PNG")
+    # Two interleaved rounds a page and column, the best one reported.
+    (run,) = json.loads((out / "bench-sqlite.json").read_text(encoding="utf-8"))
+    story = run["results"]["story"]["uncached"]
+    assert len(story["rounds_rps"]) == 2 and story["rps"] == max(story["rounds_rps"])
