@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import search
 from articles.tests.factories import (
@@ -256,3 +259,27 @@ def test_sqlite_searches_through_the_fts5_index(newsroom):
             cursor.execute("EXPLAIN QUERY PLAN " + captured.captured_queries[0]["sql"])
             plan = "\n".join(str(row) for row in cursor.fetchall())
         assert "VIRTUAL TABLE INDEX" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's bounded ranking")
+def test_postgres_ranks_only_the_newest_matches_of_a_common_word(monkeypatch):
+    """A word found in most of the archive is ranked over its newest CANDIDATES matches
+    only (stories and quotes); drafts are never among them."""
+    now = timezone.now()
+    person = PersonFactory()
+    best = ArticleFactory(body="चुनाव चुनाव चुनाव चुनाव", published_at=now - timedelta(days=3))
+    newer = [ArticleFactory(body="चुनाव", published_at=now - timedelta(days=d)) for d in (2, 1)]
+    ArticleFactory(draft=True, body="चुनाव")
+    oldest_quote = QuoteFactory(article=best, speaker=person, text="चुनाव चुनाव चुनाव")
+    newer_quotes = [QuoteFactory(article=a, speaker=person, text="चुनाव होगा") for a in newer]
+
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    found = find("चुनाव")
+    # Equal ranks: the newer first, as without the bound.
+    assert found.articles == newer[::-1]
+    assert found.quotes == newer_quotes[::-1]
+
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    found = find("चुनाव")
+    assert found.articles == [best, *newer[::-1]]
+    assert found.quotes == [oldest_quote, *newer_quotes[::-1]]
