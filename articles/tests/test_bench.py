@@ -145,6 +145,7 @@ def test_make_bench_runs_end_to_end(tmp_path):
     for figure in ("loaddata project / plain with the search index", "worker peak RSS"):
         assert figure in report
     assert "## Targets" in report and "same search index" in report
+    assert "search rendered (nothing kept) ≥ half the story page's rendered" in report
     assert (out / "bench-sqlite.png").read_bytes().startswith(b"\x89PNG")
     # Two interleaved rounds a page and column, the best one reported.
     (run,) = json.loads((out / "bench-sqlite.json").read_text(encoding="utf-8"))
