@@ -151,3 +151,27 @@ def test_make_bench_runs_end_to_end(tmp_path):
     (run,) = json.loads((out / "bench-sqlite.json").read_text(encoding="utf-8"))
     story = run["results"]["story"]["uncached"]
     assert len(story["rounds_rps"]) == 2 and story["rps"] == max(story["rounds_rps"])
+
+
+def test_a_page_that_answered_nothing_fails_its_targets_without_an_error():
+    """On a busy machine a smoke run's second can end before a rendered page answers."""
+    from newsroom.bench import PAGES, targets
+
+    def run(size, rps):
+        columns = {"uncached": {"rps": rps}, "cached": {"rps": rps}, "rendered": {"rps": 0.0}}
+        return {
+            "size": size,
+            "results": {**{name: dict(columns) for name in PAGES}, "static": columns},
+            "facts": {"profile_quotes": 3},
+            "loaddata": {"copy_per_row_ms": 1.0, "plain_search_per_row_ms": 1.0},
+            "memory_kb": {"peak": 100, "after_warmup": 100},
+        }
+
+    small, large = run(20, 10.0), run(40, 10.0)
+    large["results"]["home"]["uncached"] = {"rps": 0.0}
+    lines = "\n".join(targets(large, small))
+    assert (
+        "| search rendered (nothing kept) ≥ half the story page's rendered | 0.000 | **no** |"
+        in lines
+    )
+    assert "≤ 1.2 × at 20 | inf | **no** |" in lines
