@@ -52,7 +52,8 @@ REVALIDATE`` (each bounded by the next scheduled publication) and an ETag (a has
 bytes, stored with the page); Django's ConditionalGetMiddleware answers 304. A readers' page
 answered for a signed-in user is ``private, no-store``, as are the admin, previews and share
 links (their own views). The content API keeps its own validators and caching headers
-(articles/api/http.py) and is not stored here: its answers are computed fresh each time.
+(articles/api/http.py); what its answers show is kept through ``per_generation()``, so a
+write retires it with the pages.
 """
 
 import contextlib

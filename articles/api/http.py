@@ -9,18 +9,31 @@
 * **Caching.** ``Cache-Control: public, max-age=60, s-maxage=300,
   stale-while-revalidate=600``: browsers keep an answer a minute, shared caches (a CDN)
   five, and may serve it ten more while they revalidate.
+* **Kept answers.** What a list or a record shows is kept for the content generation
+  (``articles.caching.per_generation``) under its canonical address (``canonical_address``:
+  the parameters the endpoint reads, sorted; an unknown one, ``utm_source`` or junk, is
+  ignored here as the filters ignore it, and left out of the pagination links): the next
+  request for it costs no query and no serialisation, and junk cannot fill the cache. Any
+  write to content retires it, as it retires the site's stored pages, so an editor's save
+  shows in the API on the very next request; nothing is kept past the next scheduled
+  publication. The rate limit counts every request, kept or not; errors (400, 404) are
+  never kept.
 * **Errors** are JSON: ``{"detail": "...", "errors": {"parameter": ["message", ...]}}`` for
   a bad parameter (400), ``{"detail": "..."}`` otherwise (404, 405, 429 with Retry-After).
 """
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date
 from django.utils.translation import override
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from articles.caching import per_generation
 
 CACHE_CONTROL = {"public": True, "max_age": 60, "s_maxage": 300, "stale_while_revalidate": 600}
 
@@ -39,6 +52,14 @@ def exception_handler(exc, context):
     return response
 
 
+def canonical_address(request, names):
+    """The request's absolute address with only its query parameters in ``names``, sorted
+    (each with all its values, in order)."""
+    query = sorted((name, request.GET.getlist(name)) for name in request.GET if name in names)
+    path = escape_uri_path(request.path)
+    return request.build_absolute_uri(f"{path}?{urlencode(query, doseq=True)}" if query else path)
+
+
 def latest(*times):
     """The latest of ``times``, ignoring None (records without an ``updated_at``)."""
     times = [time for time in times if time is not None]
@@ -53,10 +74,26 @@ class ConditionalMixin:
     """
 
     last_modified = None
+    #: The query parameters the endpoint reads; an answer to any other is never kept.
+    read_parameters = frozenset()
 
     def dispatch(self, request, *args, **kwargs):
         with override("en"):
             return super().dispatch(request, *args, **kwargs)
+
+    def kept(self, request, build):
+        """The answer ``build()`` makes (its data and the ``last_modified`` of what it
+        shows), kept for the content generation under the request's canonical address (see
+        the module docstring)."""
+
+        def answer():
+            data = build()
+            return data, self.last_modified
+
+        address = canonical_address(request._request, self.read_parameters)
+        digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+        data, self.last_modified = per_generation(f"api:{digest}", answer, request._request)
+        return Response(data)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

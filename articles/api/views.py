@@ -85,11 +85,19 @@ class RecordList(ConditionalMixin, generics.ListAPIView):
     def modified(self, item):
         return getattr(item, "updated_at", None)
 
+    @property
+    def read_parameters(self):
+        pages = {self.paginator.page_query_param, self.paginator.page_size_query_param}
+        return pages | set(self.filterset.base_fields if self.filterset else ())
+
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        self.prepare(page)
-        self.last_modified = latest(*(self.modified(item) for item in page))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        def build():
+            page = self.paginate_queryset(self.get_queryset())
+            self.prepare(page)
+            self.last_modified = latest(*(self.modified(item) for item in page))
+            return self.get_paginated_response(self.get_serializer(page, many=True).data).data
+
+        return self.kept(request, build)
 
 
 class RecordDetail(ConditionalMixin, generics.RetrieveAPIView):
@@ -110,10 +118,13 @@ class RecordDetail(ConditionalMixin, generics.RetrieveAPIView):
         return getattr(item, "updated_at", None)
 
     def retrieve(self, request, *args, **kwargs):
-        item = self.get_object()
-        self.prepare(item)
-        self.last_modified = self.modified(item)
-        return Response(self.get_serializer(item).data)
+        def build():
+            item = self.get_object()
+            self.prepare(item)
+            self.last_modified = self.modified(item)
+            return self.get_serializer(item).data
+
+        return self.kept(request, build)
 
 
 # Stories ----------------------------------------------------------------------------------

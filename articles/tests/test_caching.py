@@ -356,6 +356,86 @@ def test_the_api_keeps_its_own_conditional_get_and_is_current_after_a_save(clien
     assert "नई सुर्ख़ी" in client.get(url).content.decode()
 
 
+# API addresses, and what an editor changes that each shows: (record, field, old, new).
+HEADLINE = ("article", "headline", "पुरानी सुर्ख़ी", "नई सुर्ख़ी")
+NAME = ("person", "name_latin", "Mrinank Sharma", "Mrinank S. Sharma")
+API_ADDRESSES = {
+    "story": (lambda n: reverse("api:story-detail", args=[n["article"].slug]), HEADLINE),
+    "stories": (lambda n: reverse("api:story-list"), HEADLINE),
+    "stories by person": (
+        lambda n: reverse("api:story-list") + f"?person={n['person'].slug}",
+        HEADLINE,
+    ),
+    "person": (lambda n: reverse("api:person-detail", args=[n["person"].slug]), HEADLINE),
+    "people, page 1": (lambda n: reverse("api:person-list") + "?page=1&page_size=5", NAME),
+    "organisation": (
+        lambda n: reverse("api:organisation-detail", args=[n["organisation"].slug]),
+        HEADLINE,
+    ),
+    "quotes": (lambda n: reverse("api:quote-list"), NAME),
+    "tag": (
+        lambda n: reverse("api:tag-detail", args=[n["tag"].slug]),
+        ("tag", "name", "सेफ्टी", "सुरक्षा"),
+    ),
+    "section": (
+        lambda n: reverse("api:section-detail", args=[n["section"].slug]),
+        ("section", "name_en", "India", "The country"),
+    ),
+}
+
+
+@pytest.mark.parametrize("address", API_ADDRESSES)
+def test_an_api_answer_is_kept_until_the_next_write(client, newsroom, address):
+    """Kept with no query; the next request after an editor's save shows the change."""
+    path, (record, field, old, new) = API_ADDRESSES[address]
+    url = path(newsroom)
+    first = client.get(url)
+    assert first.status_code == 200 and old in first.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert len(queries) == 0 and again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again.get("Last-Modified") == first.get("Last-Modified")
+    setattr(newsroom[record], field, new)
+    newsroom[record].save()
+    assert new in client.get(url).content.decode()
+
+
+def test_an_api_parameter_no_endpoint_reads_shares_the_kept_answer(client, newsroom):
+    """Junk (tracking parameters) is ignored, so it cannot fill the cache with copies."""
+    ArticleFactory.create_batch(2, people=[newsroom["person"]])
+    url = reverse("api:story-list")
+    plain = client.get(url, {"page_size": 1, "page": 2})
+    with CaptureQueriesContext(connection) as queries:
+        junk = client.get(url, {"utm_source": "x", "page": 2, "page_size": 1, "fbclid": "y"})
+    assert len(queries) == 0 and junk.content == plain.content
+    data = junk.json()
+    assert data["next"] == "http://testserver/api/v1/stories/?page=3&page_size=1"
+    assert data["previous"] == "http://testserver/api/v1/stories/?page_size=1"
+
+
+def test_api_errors_are_never_kept_and_the_rate_limit_counts_kept_answers(
+    client, newsroom, settings
+):
+    person = PersonFactory(name="अभी अनदेखा")  # in no published story: not public
+    url = reverse("api:person-detail", args=[person.slug])
+    assert client.get(url).status_code == 404
+    ArticleFactory(people=[person])
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("api:story-list") + "?page=9").status_code == 404
+
+    cache.clear()  # the rate limit's count so far
+    settings.API_ANON_RATE = "3/min"
+    url = reverse("api:story-list")
+    statuses, queries = [], []
+    for _ in range(4):
+        with CaptureQueriesContext(connection) as captured:
+            statuses.append(client.get(url).status_code)
+        queries.append(len(captured))
+    assert statuses == [200, 200, 200, 429]
+    assert queries[0] > 0 and queries[1:] == [0, 0, 0]  # kept answers count as requests
+
+
 def test_a_write_in_a_transaction_changes_the_generation_again_on_commit(
     django_capture_on_commit_callbacks,
 ):
