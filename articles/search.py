@@ -293,16 +293,9 @@ def _postgres(query, kind):
     if kind.newest_first:
         newest = matches.order_by(*kind.order).values("pk")[:CANDIDATES]
         matches = queryset.model.objects.filter(pk__in=newest)
-    best = (
-        matches.annotate(rank=_Match(kind, query.terms, rank=True))
-        .order_by(F("rank").desc(), *kind.order)
-        .values("pk")[:RESULTS_PER_KIND]
-    )
-    return list(
-        queryset.filter(pk__in=best)
-        .annotate(rank=_Match(kind, query.terms, rank=True))
-        .order_by(F("rank").desc(), *kind.order)
-    )
+    rank, order = _Match(kind, query.terms, rank=True), (F("rank").desc(), *kind.order)
+    best = matches.annotate(rank=rank).order_by(*order).values("pk")[:RESULTS_PER_KIND]
+    return list(queryset.filter(pk__in=best).annotate(rank=rank).order_by(*order))
 
 
 # SQLite -----------------------------------------------------------------------------------
