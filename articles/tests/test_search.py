@@ -1,12 +1,17 @@
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import regex
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import search
+from articles import generate, search
+from articles.markup import strip_markdown
 from articles.tests.factories import (
     ArticleFactory,
     OrganisationFactory,
@@ -283,3 +288,34 @@ def test_postgres_ranks_only_the_newest_matches_of_a_common_word(monkeypatch):
     found = find("चुनाव")
     assert found.articles == [best, *newer[::-1]]
     assert found.quotes == [oldest_quote, *newer_quotes[::-1]]
+
+
+def _bodies():
+    """The seed story's body and a generated newsroom's (headings, lists, links, figures)."""
+    seed = json.loads(Path(settings.BASE_DIR, "fixtures", "seed.json").read_text("utf-8"))
+    sizes = generate.Sizes(stories=30, people=15, organisations=5, quotes=60, tags=10, images=3)
+    objects = [*seed, *generate.build_fixture(sizes, seed=5, now=generate.default_now())]
+    return [o["fields"]["body"] for o in objects if o["model"] == "articles.article"]
+
+
+@pytest.mark.django_db(False)
+def test_a_snippet_from_the_blocks_around_the_match_is_the_whole_bodys_snippet():
+    """``snippet`` renders only the blocks around the first match; what it cuts is what
+    rendering the whole body would give, for words at the start, middle and end, words in
+    no body, and text typed as Markdown around them."""
+    bodies = _bodies()
+    bodies += [
+        "[सरकार](https://example.com/सरकार) का पता।\n\n" + bodies[0],
+        bodies[0] + "\n\n## सरकार की बात\n\n- सरकार **ने** कहा\n- और `सरकार`",
+        "\n\n".join(["छोटा।"] * 3 + ["सरकार ने कहा।"] + ["छोटा।"] * 3),
+    ]
+    compared = 0
+    for body in bodies:
+        words = regex.findall(r"[\p{L}\p{M}]{3,}", strip_markdown(body))
+        picks = {words[0], words[len(words) // 2], words[-1], "सरकार", "अनदेखाशब्द"}
+        for word in picks:
+            query = search.parse(word)
+            whole = search._cut(search._plain([body]), query, search._highlighter(query), 240)
+            assert search.snippet(body, query) == whole, (word, body[:80])
+            compared += 1
+    assert compared > 150
