@@ -177,17 +177,27 @@ def content_changed(sender=None, using=DEFAULT_DB_ALIAS, **kwargs):
 # Lifetime: the next scheduled publication ------------------------------------------------
 
 
+# This process's copy of the next publication, for one generation: {generation: moment}.
+_known_next = {}
+
+
 def next_publication(generation_now, now):
     """When the next scheduled story becomes public (a datetime), or None: one query,
-    cached for the generation until that moment."""
+    cached for the generation until that moment (and kept by each process: read on every
+    request, it cost a cache read each time)."""
     from articles.models import Article
 
+    if generation_now in _known_next:
+        known = _known_next[generation_now]
+        if known is None or known > now:
+            return known
     key = f"pages:next-publication:{generation_now}"
     stored = cache.get(key)
-    if stored == _NEVER:
-        return None
-    if stored is not None and stored > now:
-        return stored
+    if stored == _NEVER or (stored is not None and stored > now):
+        upcoming = None if stored == _NEVER else stored
+        _known_next.clear()
+        _known_next[generation_now] = upcoming
+        return upcoming
     upcoming = (
         Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
         .order_by("published_at")
@@ -195,6 +205,8 @@ def next_publication(generation_now, now):
         .first()
     )
     cache.set(key, upcoming or _NEVER, timeout=settings.PAGE_CACHE_SECONDS)
+    _known_next.clear()
+    _known_next[generation_now] = upcoming
     return upcoming
 
 
@@ -286,7 +298,10 @@ def _signed_in(request):
 
 
 def _cache_key(request, generation_now):
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # The path as Django decoded it and the query string as sent: the same address each
+    # time, without percent-encoding a Devanagari path again on every request.
+    query = request.META.get("QUERY_STRING", "")
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
     return f"pages:{generation_now}:{digest}"
 
@@ -348,17 +363,20 @@ class _Moment(_Window):
         )
 
 
-def _anonymous_readers_page(request):
-    """A GET/HEAD for a readers' page that carries neither a session cookie (so no one is
-    signed in: nothing needs the session or the user to tell) nor a language cookie
-    (articles.i18n may redirect an old reader's cookie). The path's own language is active
-    for resolving it, as articles.i18n makes it for the view."""
+def _anonymous(request):
+    """A GET/HEAD that carries neither a session cookie (so no one is signed in: nothing
+    needs the session or the user to tell) nor a language cookie (articles.i18n may
+    redirect an old reader's cookie)."""
     if request.method not in ("GET", "HEAD"):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
-    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
-        return False
+    return settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+
+
+def _readers_page_in_its_language(request):
+    """Whether the path is a readers' page, resolved with the path's own language active,
+    as articles.i18n makes it for the view."""
     language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     with translation.override(language):
         return _is_readers_page(request)
@@ -384,12 +402,17 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _anonymous_readers_page(request):
+        if not _anonymous(request):
             return self.get_response(request)
+        # Also the generation of what the API keeps for this request (per_generation).
         moment = request.page_cache_moment = _Moment(request)
         stored = moment.stored()
         if stored is not None:
+            # Only a readers' page is ever stored (below): what is stored needs no
+            # resolving, which was a third of the cost of answering from the cache.
             return stored
+        if not _readers_page_in_its_language(request):
+            return self.get_response(request)
         response = self.get_response(request)
         storing = (
             settings.PAGE_CACHE
