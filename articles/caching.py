@@ -193,19 +193,19 @@ def next_publication(generation_now, now):
             return known
     key = f"pages:next-publication:{generation_now}"
     stored = cache.get(key)
-    if stored == _NEVER or (stored is not None and stored > now):
-        upcoming = None if stored == _NEVER else stored
-        _known_next.clear()
-        _known_next[generation_now] = upcoming
-        return upcoming
-    upcoming = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    cache.set(key, upcoming or _NEVER, timeout=settings.PAGE_CACHE_SECONDS)
-    _known_next.clear()
+    if stored == _NEVER:
+        upcoming = None
+    elif stored is not None and stored > now:
+        upcoming = stored
+    else:
+        upcoming = (
+            Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+        cache.set(key, upcoming or _NEVER, timeout=settings.PAGE_CACHE_SECONDS)
+    _known_next.clear()  # one generation's: an older one is never asked for again
     _known_next[generation_now] = upcoming
     return upcoming
 

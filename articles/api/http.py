@@ -90,11 +90,10 @@ class ConditionalMixin:
         # of requests, and a worker grew from 110 to 135 MB under load. Without those two
         # links the response and what it shows are freed when the server has sent it.
         self.response = None
-        if getattr(response, "renderer_context", None) is not None:
-            if response.is_rendered:
-                _forget_itself(response)
-            else:  # an error, rendered by Django's handler
-                response.add_post_render_callback(_forget_itself)
+        # A 200 forgot itself when finalize_response rendered it; an error is rendered later,
+        # by Django's handler.
+        if hasattr(response, "renderer_context") and not response.is_rendered:
+            response.add_post_render_callback(_forget_itself)
         return response
 
     def kept(self, request, build):
